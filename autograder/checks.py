@@ -1,0 +1,270 @@
+"""The check API that answer keys in ``reference/<assignment>/checks.py`` are written in.
+
+A check module defines ``CHECKS``, a list of :class:`Check` objects. Each check makes
+randomised cases from a per-student generator, computes the expected observations by
+running the same cases on the answer key, compares, and when a case fails tries the
+assignment's known mistakes to name the one the student made. All of this runs in the
+trusted grader process; only the case inputs ever reach the sandbox.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from autograder import messages, wire
+from autograder.plan import RESULT, Case, CaseOutcome, Observe, Raised, run_case
+from autograder.records import CheckVerdict
+
+__all__ = ["Case", "Check", "Diagnosis", "CaseGrade", "Mistake", "Observe", "RESULT",
+           "rel_error", "compare_values", "fresh_copy"]
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A known mistake with its diagnosis in each language.
+
+    Give either ``implementation`` (a buggy version with the reference's signature: the
+    mistake matches when the student's observations equal its observations) or ``detect``
+    (a predicate on the case, the student's observations and the expected ones).
+    """
+
+    id: str
+    es: str
+    en: str
+    implementation: Callable[..., Any] | None = None
+    detect: Callable[[Case, CaseOutcome, CaseOutcome], bool] | None = None
+
+    def message(self, lang: str) -> str:
+        return self.en if lang == "en" else self.es
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """Why a case failed: a stable mistake id and how to say it."""
+
+    mistake: str
+    fields: dict[str, Any] = field(default_factory=dict)
+    named: Mistake | None = None
+
+    def message(self, lang: str) -> str:
+        if self.named is not None:
+            return self.named.message(lang)
+        return messages.text(self.mistake, lang, **self.fields)
+
+
+@dataclass(frozen=True)
+class CaseGrade:
+    fraction: float
+    diagnosis: Diagnosis | None = None
+    # every known mistake this case's output is consistent with, best explanation first
+    candidates: tuple[Diagnosis, ...] = ()
+
+
+def rel_error(x: Any, y: Any) -> float:
+    """CS231n's relative error: max |x - y| / max(1e-8, |x| + |y|)."""
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    if x.size == 0:
+        return 0.0
+    return float(np.max(np.abs(x - y) / np.maximum(1e-8, np.abs(x) + np.abs(y))))
+
+
+def fresh_copy(case: Case) -> Case:
+    """An independent copy of a case, built exactly as the sandbox will rebuild it."""
+    return Case.from_wire(wire.roundtrip(case.to_wire()))
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, np.ndarray):
+        return "numpy.ndarray"
+    return type(value).__name__
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float, np.number)) and not isinstance(value, bool) or (
+        isinstance(value, np.ndarray) and value.shape == () and value.dtype.kind in "iuf")
+
+
+def compare_values(got: Any, expected: Any, rtol: float, strict_dtype: bool = False) -> Diagnosis | None:
+    """Compare one observation with the expected one; None when they match."""
+    if isinstance(expected, Raised):
+        return None if isinstance(got, Raised) and got.error == expected.error else Diagnosis("wrong_values")
+    if isinstance(got, Raised):
+        if got.error.startswith("NotImplementedError"):
+            return Diagnosis("not_implemented")
+        return Diagnosis("exception", {"error": got.error})
+    if isinstance(got, wire.Unsupported):
+        return Diagnosis("unsupported_value", {"got": got.type_name})
+    if got is None and expected is not None:
+        return Diagnosis("returned_none")
+    if isinstance(expected, np.ndarray) and expected.shape != () or isinstance(expected, np.ndarray) and not _is_number(got):
+        return _compare_arrays(got, expected, rtol, strict_dtype)
+    if _is_number(expected):
+        if not _is_number(got):
+            return Diagnosis("wrong_type", {"expected": _type_name(expected), "got": _type_name(got)})
+        g, e = float(np.asarray(got)), float(np.asarray(expected))
+        if math.isnan(e) and math.isnan(g) or g == e:
+            return None
+        if math.isinf(e) or math.isinf(g):
+            return Diagnosis("wrong_values")
+        if math.isnan(g):
+            return Diagnosis("nan_output")
+        return None if rel_error(g, e) <= rtol else Diagnosis("wrong_values")
+    if isinstance(expected, (tuple, list)):
+        if not isinstance(got, (tuple, list)):
+            return Diagnosis("wrong_type", {"expected": _type_name(expected), "got": _type_name(got)})
+        if len(got) != len(expected):
+            return Diagnosis("wrong_length", {"expected": len(expected), "got": len(got)})
+        for g, e in zip(got, expected):
+            diagnosis = compare_values(g, e, rtol, strict_dtype)
+            if diagnosis is not None:
+                return diagnosis
+        return None
+    if isinstance(expected, dict):
+        if not isinstance(got, dict):
+            return Diagnosis("wrong_type", {"expected": "dict", "got": _type_name(got)})
+        if set(got) != set(expected):
+            return Diagnosis("wrong_values")
+        for key, e in expected.items():
+            diagnosis = compare_values(got[key], e, rtol, strict_dtype)
+            if diagnosis is not None:
+                return diagnosis
+        return None
+    if type(got) is not type(expected) and not (isinstance(got, str) and isinstance(expected, str)):
+        return Diagnosis("wrong_type", {"expected": _type_name(expected), "got": _type_name(got)})
+    return None if got == expected else Diagnosis("wrong_values")
+
+
+def _compare_arrays(got: Any, expected: np.ndarray, rtol: float, strict_dtype: bool) -> Diagnosis | None:
+    if not isinstance(got, np.ndarray):
+        return Diagnosis("wrong_type", {"expected": "numpy.ndarray", "got": _type_name(got)})
+    if got.shape != expected.shape:
+        return Diagnosis("wrong_shape", {"expected": expected.shape, "got": got.shape})
+    if expected.dtype.kind in "fc" and got.dtype.kind in "fc":
+        if np.any(~np.isfinite(got)) and np.all(np.isfinite(expected)):
+            return Diagnosis("nan_output")
+        if strict_dtype and got.dtype != expected.dtype:
+            return Diagnosis("wrong_dtype", {"expected": str(expected.dtype), "got": str(got.dtype)})
+        error = rel_error(got, expected)
+        if error <= rtol:
+            return None
+        if got.dtype == np.float32 and expected.dtype == np.float64 and error <= 1e-4:
+            return Diagnosis("float32_precision")
+        return Diagnosis("wrong_values")
+    if strict_dtype and got.dtype != expected.dtype:
+        return Diagnosis("wrong_dtype", {"expected": str(expected.dtype), "got": str(got.dtype)})
+    if got.dtype.kind in "iubf" and expected.dtype.kind in "iubf":
+        return None if np.array_equal(got, expected) else Diagnosis("wrong_values")
+    return None if np.array_equal(got, expected) else Diagnosis("wrong_values")
+
+
+class Check:
+    """One graded function or object of an assignment.
+
+    Subclasses set ``name`` and ``reference`` and implement :meth:`cases`; override
+    :meth:`grade_case` for checks that are not "equal to the answer key" (a model's accuracy
+    on held-out data with partial-credit tiers, for example).
+    """
+
+    name: str = ""
+    reference: Callable[..., Any] | None = None
+    mistakes: Sequence[Mistake] = ()
+    rtol: float = 1e-7
+    strict_dtype: bool = False
+
+    def cases(self, rng: np.random.Generator) -> list[Case]:
+        raise NotImplementedError(f"check {self.name!r} defines no cases")
+
+    def run_reference(self, case: Case) -> CaseOutcome:
+        if self.reference is None:
+            raise TypeError(f"check {self.name!r} has no reference; override grade_case")
+        return run_case(self.reference, fresh_copy(case))
+
+    def compare(self, case: Case, got: CaseOutcome, expected: CaseOutcome) -> Diagnosis | None:
+        """None when ``got`` matches ``expected`` (which may itself be a raised error)."""
+        if isinstance(expected, Raised) or isinstance(got, Raised):
+            return compare_values(got, expected, self.rtol)
+        for spec, g, e in zip(case.observe, got, expected):
+            diagnosis = compare_values(g, e, self.rtol, self.strict_dtype)
+            if diagnosis is not None:
+                if spec.target[0] == "arg" and spec.kind == "value" and diagnosis.mistake != "exception":
+                    return Diagnosis("mutates_input")
+                return diagnosis
+        return None
+
+    def grade_case(self, case: Case, got: CaseOutcome) -> CaseGrade:
+        expected = self.run_reference(case)
+        if isinstance(expected, Raised):
+            raise RuntimeError(f"the answer key for {self.name!r} raised on case {case.label!r}: {expected.error}")
+        diagnosis = self.compare(case, got, expected)
+        if diagnosis is None:
+            return CaseGrade(1.0)
+        named = self.diagnose(case, got, expected)
+        return CaseGrade(0.0, named[0] if named else diagnosis, named)
+
+    def diagnose(self, case: Case, got: CaseOutcome, expected: CaseOutcome) -> tuple[Diagnosis, ...]:
+        """The known mistakes whose behaviour the student's output reproduces on this case."""
+        found = []
+        for mistake in self.mistakes:
+            if mistake.detect is not None:
+                matched = mistake.detect(case, got, expected)
+            elif mistake.implementation is not None:
+                matched = self.compare(case, got, run_case(mistake.implementation, fresh_copy(case))) is None
+            else:
+                matched = False
+            if matched:
+                found.append(Diagnosis(mistake.id, named=mistake))
+        return tuple(found)
+
+    def verdict(self, check_id: str, cases: list[Case], outcomes: list[CaseOutcome], lang: str) -> CheckVerdict:
+        grades = [self.grade_case(case, got) for case, got in zip(cases, outcomes)]
+        fraction = sum(g.fraction for g in grades) / len(grades) if grades else 0.0
+        passed = sum(1 for g in grades if g.fraction >= 1.0)
+        failing = [(case, got, g) for case, got, g in zip(cases, outcomes, grades) if g.diagnosis is not None]
+        if not failing:
+            message = messages.text("passed", lang, passed=passed, total=len(cases))
+            return CheckVerdict(check_id, True, fraction, None, message, passed, len(cases))
+        chosen = _most_telling(failing)
+        case, got, grade = chosen
+        assert grade.diagnosis is not None
+        key = "failed" if passed == 0 else "partial"
+        message = messages.text(key, lang, passed=passed, total=len(cases), case=case.label,
+                                diagnosis=grade.diagnosis.message(lang))
+        return CheckVerdict(check_id, False, fraction, grade.diagnosis.mistake, message, passed, len(cases),
+                            failed_case=case.label, observed=summarise(got))
+
+
+def _most_telling(failing: list[tuple[Case, CaseOutcome, CaseGrade]]) -> tuple[Case, CaseOutcome, CaseGrade]:
+    """The known mistake that explains the most failing cases (earliest listed on ties), shown
+    on the first case it explains; with no known mistake, the first failing case."""
+    counts = Counter(d.mistake for _, _, g in failing for d in g.candidates)
+    if not counts:
+        return failing[0]
+    order = {d.mistake: i for _, _, g in reversed(failing) for i, d in enumerate(g.candidates)}
+    top = max(counts, key=lambda m: (counts[m], -order[m]))
+    for case, got, grade in failing:
+        for candidate in grade.candidates:
+            if candidate.mistake == top:
+                return case, got, CaseGrade(grade.fraction, candidate, grade.candidates)
+    return failing[0]
+
+
+def summarise(outcome: Any, limit: int = 400) -> str:
+    """A short, human-readable rendering of the student's own output."""
+    if isinstance(outcome, Raised):
+        return outcome.error[:limit]
+    if isinstance(outcome, list) and len(outcome) == 1:
+        outcome = outcome[0]
+    if isinstance(outcome, np.ndarray):
+        body = np.array2string(outcome, threshold=12, edgeitems=2, precision=4)
+        text = f"array(shape={outcome.shape}, dtype={outcome.dtype}) {body}"
+    else:
+        with np.printoptions(threshold=12, edgeitems=2, precision=4):
+            text = repr(outcome)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,142 @@
+"""Student- and TA-facing text, in Spanish (the course's language) and English.
+
+Assignment-specific diagnoses live with their checks in ``reference/<assignment>/``; this
+catalogue holds the generic ones every check can produce and the report wording.
+"""
+
+from __future__ import annotations
+
+LANGUAGES = ("es", "en")
+
+_CATALOGUE: dict[str, dict[str, str]] = {
+    # generic diagnoses, keyed by stable mistake identifier
+    "passed": {
+        "es": "Correcto: {passed}/{total} casos ocultos superados.",
+        "en": "Correct: {passed}/{total} hidden cases passed.",
+    },
+    "partial": {
+        "es": "Superaste {passed} de {total} casos ocultos. Falla el caso «{case}». {diagnosis}",
+        "en": "You passed {passed} of {total} hidden cases. Failing case: “{case}”. {diagnosis}",
+    },
+    "failed": {
+        "es": "No superaste ningún caso oculto ({total}). Primer caso que falla: «{case}». {diagnosis}",
+        "en": "No hidden case passed ({total}). First failing case: “{case}”. {diagnosis}",
+    },
+    "exception": {
+        "es": "Tu código lanzó una excepción: {error}",
+        "en": "Your code raised an exception: {error}",
+    },
+    "not_implemented": {
+        "es": "La función aún no está implementada (lanza NotImplementedError).",
+        "en": "The function is not implemented yet (it raises NotImplementedError).",
+    },
+    "returned_none": {
+        "es": "Tu función devuelve None: ¿olvidaste el `return`?",
+        "en": "Your function returns None: did you forget the `return`?",
+    },
+    "wrong_type": {
+        "es": "Se esperaba un resultado de tipo {expected} y obtuviste {got}.",
+        "en": "Expected a result of type {expected}, got {got}.",
+    },
+    "wrong_shape": {
+        "es": "La forma del resultado es {got}, pero debería ser {expected}.",
+        "en": "The result has shape {got}, but it should be {expected}.",
+    },
+    "wrong_length": {
+        "es": "El resultado tiene {got} elementos, pero debería tener {expected}.",
+        "en": "The result has {got} elements, but it should have {expected}.",
+    },
+    "nan_output": {
+        "es": "Tu resultado contiene NaN o infinitos: ¿una sigmoide o tanh escrita a mano que "
+              "desborda con entradas grandes? Usa np.tanh o una forma numéricamente estable.",
+        "en": "Your result contains NaN or infinities: a hand-written sigmoid or tanh that "
+              "overflows on large inputs? Use np.tanh or a numerically stable form.",
+    },
+    "float32_precision": {
+        "es": "Los valores casi coinciden, pero con precisión de float32: no conviertas a float32; "
+              "trabaja en el tipo de las entradas (float64).",
+        "en": "The values almost match, but only to float32 precision: do not cast to float32; "
+              "keep the inputs' dtype (float64).",
+    },
+    "wrong_dtype": {
+        "es": "El tipo de datos del resultado es {got}, pero debería ser {expected}.",
+        "en": "The result's dtype is {got}, but it should be {expected}.",
+    },
+    "mutates_input": {
+        "es": "Tu función modifica sus argumentos de entrada (por ejemplo con operaciones in situ "
+              "como +=); trabaja sobre copias o crea arreglos nuevos.",
+        "en": "Your function modifies its input arguments (for example with in-place operations "
+              "such as +=); work on copies or create new arrays.",
+    },
+    "wrong_values": {
+        "es": "Los valores no coinciden con los esperados y no reconocemos el error concreto; "
+              "revisa la fórmula paso a paso con las pruebas visibles.",
+        "en": "The values do not match and we do not recognise the specific mistake; "
+              "check the formula step by step against the visible tests.",
+    },
+    "unsupported_value": {
+        "es": "Tu función devolvió un valor que el calificador no puede examinar ({got}).",
+        "en": "Your function returned a value the grader cannot examine ({got}).",
+    },
+    "not_run": {
+        "es": "Esta comprobación no llegó a ejecutarse: ¿falla una celda anterior, se agotó el "
+              "tiempo o se detuvo el kernel?",
+        "en": "This check never ran: did an earlier cell fail, time out, or stop the kernel?",
+    },
+    "not_defined": {
+        "es": "No se encontró la función: revisa que la celda de solución defina «{name}» sin errores.",
+        "en": "The function was not found: make sure the solution cell defines “{name}” without errors.",
+    },
+    # flags and statuses, for TAs and reports
+    "flag_out_of_cell": {
+        "es": "Se pidió la comprobación «{check}» fuera de la celda de pruebas ocultas que la contiene "
+              "(celda en ejecución: {cell}); se rechazó.",
+        "en": "Check “{check}” was requested outside the hidden-test cell that holds it "
+              "(running cell: {cell}); refused.",
+    },
+    "flag_repeat": {
+        "es": "La comprobación «{check}» se pidió más de una vez en la misma celda; se rechazó.",
+        "en": "Check “{check}” was requested more than once in the same cell; refused.",
+    },
+    "flag_protocol": {
+        "es": "El kernel envió un mensaje no válido al calificador: {error}",
+        "en": "The kernel sent an invalid message to the grader: {error}",
+    },
+    "refused": {
+        "es": "El calificador rechazó esta comprobación: no corresponde a la celda en ejecución.",
+        "en": "The grader refused this check: it does not belong to the running cell.",
+    },
+    "status_graded": {"es": "calificado", "en": "graded"},
+    "status_timeout": {"es": "tiempo agotado", "en": "timed out"},
+    "status_crashed": {"es": "fallo del kernel", "en": "crashed"},
+    "status_invalid": {"es": "entrega no válida", "en": "invalid submission"},
+    "status_missing": {"es": "sin entrega", "en": "missing"},
+    "detail_timeout_cell": {
+        "es": "Una celda superó el límite de {seconds:g} s y se interrumpió.",
+        "en": "A cell exceeded the {seconds:g} s limit and was interrupted.",
+    },
+    "detail_timeout_notebook": {
+        "es": "El cuaderno superó el límite total de {seconds:g} s; se detuvo el kernel.",
+        "en": "The notebook exceeded the {seconds:g} s total limit; the kernel was stopped.",
+    },
+    "detail_dead_kernel": {
+        "es": "El kernel se detuvo durante la ejecución (sys.exit, os._exit, memoria agotada o "
+              "límite de CPU).",
+        "en": "The kernel stopped during execution (sys.exit, os._exit, out of memory or CPU limit).",
+    },
+    "detail_missing": {
+        "es": "No se encontró el cuaderno {notebook} en la entrega.",
+        "en": "Notebook {notebook} was not found in the submission.",
+    },
+    "detail_malformed": {
+        "es": "El cuaderno no se puede leer ({error}). Vuelve a descargarlo y copia tus soluciones.",
+        "en": "The notebook cannot be read ({error}). Download it again and copy your solutions over.",
+    },
+}
+
+
+def text(key: str, lang: str = "es", **fields: object) -> str:
+    """Look up a message and fill in its fields; unknown languages fall back to Spanish."""
+    entry = _CATALOGUE[key]
+    template = entry.get(lang) or entry["es"]
+    return template.format(**fields)

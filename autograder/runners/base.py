@@ -1,0 +1,106 @@
+"""The runner interface: where and how a submission's kernel runs.
+
+A runner turns a :class:`KernelJob` into a Jupyter kernel manager whose kernel runs
+isolated (a bubblewrap sandbox, a container). The grader drives that kernel with nbclient
+from the trusted side, and the kernel reaches the oracle only through ``job.socket``.
+Kernels talk ZeroMQ over IPC sockets in ``job.directory``, so no network is ever needed.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from jupyter_client.manager import AsyncKernelManager
+from traitlets import Int, List, Unicode
+from traitlets.config import LoggingConfigurable
+
+
+class RunnerError(Exception):
+    """The runner cannot grade on this machine; the message says what to install or change."""
+
+
+@dataclass(frozen=True)
+class KernelJob:
+    """One submission's kernel: where its files are and how it reaches the oracle.
+
+    ``directory`` holds the connection file, the kernel's IPC sockets, the oracle socket
+    (``socket``) and, under ``files``, a scratch copy of the submission the kernel starts from.
+    """
+
+    directory: Path
+    student: str
+
+    @property
+    def socket(self) -> Path:
+        return self.directory / "oracle.sock"
+
+    @property
+    def files(self) -> Path:
+        return self.directory / "files"
+
+    @property
+    def connection_file(self) -> Path:
+        return self.directory / "kernel.json"
+
+
+KERNEL_HOME = "/home/student"
+
+# Variables the kernel gets; nothing else of the grader's environment reaches it.
+def kernel_environment(job: KernelJob) -> dict[str, str]:
+    return {
+        "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
+        "HOME": KERNEL_HOME,
+        "LANG": "C.UTF-8",
+        "PYTHONHASHSEED": "0",
+        "PYTHONNOUSERSITE": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "MPLBACKEND": "Agg",
+        "TF_CPP_MIN_LOG_LEVEL": "3",
+        "TF_DETERMINISTIC_OPS": "1",
+        "TF_ENABLE_ONEDNN_OPTS": "0",
+        "KERAS_BACKEND": "tensorflow",
+        "OMP_NUM_THREADS": str(os.cpu_count() or 1),
+        "AUTOGRADER_SOCKET": str(job.socket),
+    }
+
+
+def kernel_command(job: KernelJob, python: str = sys.executable) -> list[str]:
+    """The command that starts the grading kernel inside the sandbox."""
+    return [python, "-m", "autograder.sandbox.kernel", "--files", str(job.files),
+            "-f", str(job.connection_file)]
+
+
+class Runner(LoggingConfigurable, ABC):
+    """Configurable with ``c.<RunnerClass>.<trait>`` in nbgrader_config.py."""
+
+    name: ClassVar[str]
+
+    memory_mb = Int(4096, help="Address-space (local) or memory (docker) limit, MiB.").tag(config=True)
+    cpu_seconds = Int(900, help="CPU seconds the kernel may use in all.").tag(config=True)
+    max_processes = Int(512, help="Processes and threads the sandbox user may have.").tag(config=True)
+    max_file_mb = Int(256, help="Largest file the kernel may write, MiB.").tag(config=True)
+    scratch_mb = Int(512, help="Size of the kernel's writable scratch space, MiB.").tag(config=True)
+    sandbox_uid = Int(65534, help="Unprivileged uid the kernel runs as (when the grader is root).").tag(config=True)
+    extra_ro_paths = List(Unicode(), help="Extra host paths the kernel may read.").tag(config=True)
+
+    @abstractmethod
+    def prepare(self) -> list[str]:
+        """Check the machine once per batch. Returns warnings about weakened isolation;
+        raises :class:`RunnerError` when grading cannot proceed."""
+
+    @abstractmethod
+    def kernel_manager(self, job: KernelJob) -> AsyncKernelManager:
+        """A kernel manager (not yet started) whose kernel runs isolated for ``job``."""
+
+    def environment(self, job: KernelJob) -> dict[str, str]:
+        """The kernel's whole environment (nothing of the grader's leaks in)."""
+        return kernel_environment(job)
+
+    def owner(self) -> int | None:
+        """The uid that must own the job directory, or None to leave it as is."""
+        return self.sandbox_uid if os.geteuid() == 0 else None

@@ -1,0 +1,104 @@
+"""The local runner: the kernel in a bubblewrap sandbox on this machine.
+
+The sandbox sees a read-only system (``/usr``, ``/etc``, the Python installation and the
+grading engine's own package), a size-limited tmpfs home holding a scratch copy of the
+submission, and the job directory with its sockets. The course directory, ``reference/``,
+``source/``, the gradebook and other students' work are simply not mounted. There is no
+network (a fresh network namespace), no capabilities, and resource limits apply to the
+kernel and all it starts. Without bubblewrap the runner still limits resources but says
+loudly that the filesystem and network are exposed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+from jupyter_client.manager import AsyncKernelManager
+
+import autograder
+from autograder.runners.base import KERNEL_HOME, KernelJob, Runner, kernel_command
+
+
+class _WrappedKernelManager(AsyncKernelManager):
+    """Starts the grading kernel behind a command prefix (limits, sandbox)."""
+
+    def __init__(self, prefix: list[str], job: KernelJob, owner: int | None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._prefix = prefix
+        self._job = job
+        self._owner = owner
+
+    def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+        # The connection file was just written (0600, by us): hand it to the sandbox user.
+        if self._owner is not None:
+            for path in (self._job.directory, self._job.connection_file):
+                os.chown(path, self._owner, self._owner)
+        return [*self._prefix, *kernel_command(self._job)]
+
+
+class LocalRunner(Runner):
+    name = "local"
+
+    def prepare(self) -> list[str]:
+        warnings = []
+        if not sys.platform.startswith("linux"):
+            warnings.append("Not Linux: the kernel runs with resource limits only, and can read "
+                            "the course directory and use the network.")
+        elif self._bwrap() is None:
+            warnings.append("bubblewrap (bwrap) is not installed: the kernel can read the course "
+                            "directory and use the network. Install it (apt-get install bubblewrap).")
+        return warnings
+
+    @staticmethod
+    def _bwrap() -> str | None:
+        return shutil.which("bwrap")
+
+    def limits(self) -> dict[str, int | None]:
+        mib = 1024 * 1024
+        return {
+            "memory_bytes": self.memory_mb * mib,
+            "cpu_seconds": self.cpu_seconds,
+            "max_processes": self.max_processes,
+            "max_file_bytes": self.max_file_mb * mib,
+            "uid": self.owner(),
+        }
+
+    def sandbox_prefix(self, job: KernelJob) -> list[str]:
+        bwrap = self._bwrap()
+        if bwrap is None or not sys.platform.startswith("linux"):
+            return []
+        args = [bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
+                "--proc", "/proc", "--dev", "/dev",
+                "--size", str(self.scratch_mb * 1024 * 1024), "--tmpfs", "/tmp",
+                "--size", str(self.scratch_mb * 1024 * 1024), "--tmpfs", KERNEL_HOME]
+        for path in ("/usr", "/etc", "/bin", "/sbin", "/lib", "/lib64", "/lib32"):
+            if os.path.islink(path):
+                args += ["--symlink", os.readlink(path), path]
+            elif os.path.isdir(path):
+                args += ["--ro-bind", path, path]
+        package = Path(autograder.__file__).resolve().parent
+        readable = {sys.base_prefix, sys.prefix, str(package), *self.extra_ro_paths}
+        for path in sorted(readable):
+            args += ["--ro-bind", path, path]
+        args += ["--bind", str(job.directory), str(job.directory),
+                 "--ro-bind", str(job.files), str(job.files),
+                 "--chdir", KERNEL_HOME, "--"]
+        return args
+
+    def environment(self, job: KernelJob) -> dict[str, str]:
+        env = super().environment(job)
+        if not self.sandbox_prefix(job):
+            env["HOME"] = str(job.directory / "home")
+        return env
+
+    def kernel_manager(self, job: KernelJob) -> AsyncKernelManager:
+        prefix = [sys.executable, "-m", "autograder.sandbox.launch", json.dumps(self.limits()), "--",
+                  *self.sandbox_prefix(job)]
+        return _WrappedKernelManager(prefix, job, self.owner(), transport="ipc",
+                                     ip=str(job.directory / "ipc"),
+                                     connection_file=str(job.connection_file), kernel_name="python3")

@@ -1,0 +1,41 @@
+"""Apply resource limits, drop root, then exec the sandboxed kernel command.
+
+Usage: ``python -m autograder.sandbox.launch LIMITS_JSON -- COMMAND...``. Limits survive
+``exec``, so they bind the kernel and everything it starts. Dropping to an unprivileged
+uid is what makes ``RLIMIT_NPROC`` bind at all (root is exempt from it).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+
+_LIMITS = {
+    "memory_bytes": resource.RLIMIT_AS,
+    "cpu_seconds": resource.RLIMIT_CPU,
+    "max_processes": resource.RLIMIT_NPROC,
+    "max_file_bytes": resource.RLIMIT_FSIZE,
+}
+
+
+def main(argv: list[str]) -> None:
+    if len(argv) < 3 or argv[1] != "--":
+        sys.exit("usage: python -m autograder.sandbox.launch LIMITS_JSON -- COMMAND...")
+    limits = json.loads(argv[0])
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    for key, which in _LIMITS.items():
+        value = limits.get(key)
+        if value:
+            resource.setrlimit(which, (int(value), int(value)))
+    uid = limits.get("uid")
+    if os.geteuid() == 0 and uid is not None:
+        os.setgroups([])
+        os.setgid(int(limits.get("gid", uid)))
+        os.setuid(int(uid))
+    os.execvp(argv[2], argv[2:])
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

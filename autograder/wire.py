@@ -1,0 +1,238 @@
+"""Values and frames that cross the sandbox boundary.
+
+Both sides use this module: the trusted oracle and the kernel-side client. A value is
+encoded as a JSON tree whose arrays, byte strings and Keras models travel as separate
+binary buffers (arrays in ``.npy`` format, read back with ``allow_pickle=False``).
+Nothing is ever unpickled and every frame is size-capped before it is read.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import socket
+import struct
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from autograder.plan import Raised
+
+DEFAULT_MAX_FRAME = 64 * 1024 * 1024
+_LEN = struct.Struct(">Q")
+
+
+class WireError(Exception):
+    """A frame or value that does not follow the protocol (or exceeds a cap)."""
+
+
+@dataclass
+class Unsupported:
+    """A value the kernel could not encode; compared as a failure, never executed."""
+
+    type_name: str
+
+
+@dataclass(frozen=True)
+class OptimizerSpec:
+    """A fresh Keras optimiser, built from its config on arrival (oracle to sandbox only)."""
+
+    class_name: str
+    config: dict[str, Any]
+
+    def build(self) -> Any:
+        import keras
+
+        return keras.optimizers.deserialize({"class_name": self.class_name, "config": dict(self.config)})
+
+
+@dataclass
+class Encoder:
+    buffers: list[bytes] = field(default_factory=list)
+
+    def _buffer(self, data: bytes) -> int:
+        self.buffers.append(data)
+        return len(self.buffers) - 1
+
+    def encode(self, value: Any) -> Any:
+        if value is None or isinstance(value, (bool, str)):
+            return value
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, float):
+            return value if math.isfinite(value) else {"$f": repr(value)}
+        if isinstance(value, np.generic):
+            return {"$np": self._buffer(_npy(np.asarray(value)))}
+        if isinstance(value, np.ndarray):
+            return {"$nd": self._buffer(_npy(value))}
+        if isinstance(value, tuple):
+            return {"$tuple": [self.encode(v) for v in value]}
+        if isinstance(value, list):
+            return [self.encode(v) for v in value]
+        if isinstance(value, dict):
+            return {"$dict": [[self.encode(k), self.encode(v)] for k, v in value.items()]}
+        if isinstance(value, (bytes, bytearray)):
+            return {"$bytes": self._buffer(bytes(value))}
+        if isinstance(value, Unsupported):
+            return {"$unsupported": value.type_name}
+        if isinstance(value, Raised):
+            return {"$raised": value.error}
+        if isinstance(value, OptimizerSpec):
+            return {"$optimizer": {"class_name": value.class_name, "config": self.encode(value.config)}}
+        if _is_keras_model(value):
+            return {"$keras": self._buffer(_keras_bytes(value))}
+        if hasattr(value, "numpy") and callable(value.numpy):
+            # tf.Tensor, tf.Variable and Keras variables.
+            return self.encode(np.asarray(value.numpy()))
+        if isinstance(value, set):
+            return {"$set": [self.encode(v) for v in sorted(value, key=repr)]}
+        return {"$unsupported": type(value).__module__ + "." + type(value).__qualname__}
+
+
+def _npy(array: np.ndarray) -> bytes:
+    if array.dtype.hasobject:
+        raise WireError(f"arrays of Python objects cannot cross the boundary (dtype {array.dtype})")
+    out = io.BytesIO()
+    np.save(out, array, allow_pickle=False)
+    return out.getvalue()
+
+
+def _is_keras_model(value: Any) -> bool:
+    return any(c.__module__.startswith("keras") and c.__name__ == "Model" for c in type(value).__mro__)
+
+
+def _keras_bytes(model: Any) -> bytes:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "model.keras"
+        model.save(path)
+        return path.read_bytes()
+
+
+def _load_keras(data: bytes) -> Any:
+    import keras
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "model.keras"
+        path.write_bytes(data)
+        # safe_mode refuses Lambda layers and other deserialised code.
+        return keras.saving.load_model(path, safe_mode=True)
+
+
+def decode(tree: Any, buffers: list[bytes], *, trusted: bool = False) -> Any:
+    """Rebuild a value. Only a ``trusted`` sender (the oracle) may send Keras models."""
+    if isinstance(tree, list):
+        return [decode(v, buffers, trusted=trusted) for v in tree]
+    if not isinstance(tree, dict):
+        return tree
+    if len(tree) != 1:
+        raise WireError(f"malformed value node with keys {sorted(tree)}")
+    (tag, body), = tree.items()
+    if tag in ("$nd", "$np"):
+        array = np.load(io.BytesIO(_buf(buffers, body)), allow_pickle=False)
+        return array[()] if tag == "$np" else array
+    if tag == "$f":
+        return float(body)
+    if tag == "$tuple":
+        return tuple(decode(v, buffers, trusted=trusted) for v in body)
+    if tag == "$set":
+        return {_hashable(decode(v, buffers, trusted=trusted)) for v in body}
+    if tag == "$dict":
+        return {_hashable(decode(k, buffers, trusted=trusted)): decode(v, buffers, trusted=trusted)
+                for k, v in body}
+    if tag == "$bytes":
+        return _buf(buffers, body)
+    if tag == "$unsupported":
+        return Unsupported(str(body))
+    if tag == "$raised":
+        return Raised(str(body))
+    if tag == "$keras":
+        if not trusted:
+            raise WireError("the sandbox may not send Keras models; observe them instead")
+        return _load_keras(_buf(buffers, body))
+    if tag == "$optimizer":
+        if not trusted:
+            raise WireError("the sandbox may not send optimisers")
+        return OptimizerSpec(str(body["class_name"]), decode(body["config"], buffers, trusted=True)).build()
+    raise WireError(f"unknown value tag {tag!r}")
+
+
+def _hashable(key: Any) -> Any:
+    return tuple(_hashable(k) for k in key) if isinstance(key, list) else key
+
+
+def _buf(buffers: list[bytes], index: Any) -> bytes:
+    if not isinstance(index, int) or not 0 <= index < len(buffers):
+        raise WireError(f"buffer index {index!r} out of range")
+    return buffers[index]
+
+
+def pack(message: dict[str, Any], values: dict[str, Any] | None = None) -> bytes:
+    """Serialise a message; ``values`` are encoded, the rest must be plain JSON."""
+    encoder = Encoder()
+    header = dict(message)
+    for key, value in (values or {}).items():
+        header[key] = encoder.encode(value)
+    header["$buffers"] = len(encoder.buffers)
+    parts = [json.dumps(header, allow_nan=False).encode()]
+    parts.extend(encoder.buffers)
+    return b"".join(_LEN.pack(len(p)) + p for p in parts)
+
+
+def send(sock: socket.socket, message: dict[str, Any], values: dict[str, Any] | None = None,
+         max_frame: int = DEFAULT_MAX_FRAME) -> None:
+    frame = pack(message, values)
+    if len(frame) > max_frame:
+        raise WireError(f"message of {len(frame)} bytes exceeds the {max_frame}-byte cap")
+    sock.sendall(frame)
+
+
+def receive(sock: socket.socket, max_frame: int = DEFAULT_MAX_FRAME) -> tuple[dict[str, Any], list[bytes]]:
+    """Read one message; returns its JSON header and raw buffers (decode values with ``decode``)."""
+    return _parse(lambda n: _read_exact(sock, n), max_frame)
+
+
+def roundtrip(value: Any) -> Any:
+    """An independent copy of ``value``, rebuilt exactly as the receiving side rebuilds it."""
+    frame = io.BytesIO(pack({}, {"value": value}))
+
+    def read(n: int) -> bytes:
+        data = frame.read(n)
+        if len(data) != n:
+            raise WireError("truncated frame")
+        return data
+
+    header, buffers = _parse(read, DEFAULT_MAX_FRAME * 16)
+    return decode(header["value"], buffers, trusted=True)
+
+
+def _parse(read: Any, max_frame: int) -> tuple[dict[str, Any], list[bytes]]:
+    budget = [max_frame]
+    header = json.loads(_read_part(read, budget))
+    if not isinstance(header, dict):
+        raise WireError("message header is not a JSON object")
+    count = header.pop("$buffers", 0)
+    if not isinstance(count, int) or count < 0 or count > 100_000:
+        raise WireError(f"bad buffer count {count!r}")
+    return header, [_read_part(read, budget) for _ in range(count)]
+
+
+def _read_part(read: Any, budget: list[int]) -> bytes:
+    (length,) = _LEN.unpack(read(_LEN.size))
+    budget[0] -= length + _LEN.size
+    if budget[0] < 0:
+        raise WireError("message exceeds the size cap")
+    return read(length)
+
+
+def _read_exact(sock: socket.socket, n: int) -> bytes:
+    chunks = bytearray()
+    while len(chunks) < n:
+        chunk = sock.recv(min(n - len(chunks), 1 << 20))
+        if not chunk:
+            raise WireError("connection closed mid-message")
+        chunks.extend(chunk)
+    return bytes(chunks)

@@ -1,0 +1,24 @@
+"""nbgrader and autograder settings for this course directory."""
+
+c = get_config()  # noqa: F821 - provided by traitlets when this file is loaded
+
+c.CourseDirectory.course_id = "deep-learning-es"
+c.CourseDirectory.root = __import__("os").path.dirname(__import__("os").path.abspath(__file__))
+c.Exchange.root = __import__("os").path.join(c.CourseDirectory.root, "exchange")
+c.Exchange.timezone = "Europe/Madrid"
+
+# Visible tests are plain locked cells; hidden checks are judged by the grader's oracle.
+c.ClearSolutions.code_stub = {"python": "# TU CÓDIGO AQUÍ\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "ESCRIBE TU RESPUESTA AQUÍ"
+c.ClearHiddenTests.begin_test_delimeter = "BEGIN HIDDEN TESTS"
+c.ClearHiddenTests.end_test_delimeter = "END HIDDEN TESTS"
+
+# TensorFlow writes informational lines to stderr; they are not errors.
+c.IgnorePattern.pattern = r".*(oneDNN custom operations|Unable to register|cuda|TF_ENABLE_ONEDNN_OPTS|absl).*"
+
+c.Autograder.lang = "es"
+c.Autograder.cell_timeout = 30.0
+c.Autograder.notebook_timeout = 300.0
+
+c.LocalRunner.memory_mb = 6144
+c.LocalRunner.cpu_seconds = 900

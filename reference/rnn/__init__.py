@@ -1,0 +1,1 @@
+"""Answer key and checks for the recurrent-networks assignment (grader side only)."""
