@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import re
+import subprocess
 from dataclasses import dataclass
+from pathlib import Path
 
 import nbformat
 from jupyter_client.manager import AsyncKernelManager
@@ -42,7 +44,8 @@ def graded_cells(nb: nbformat.NotebookNode) -> dict[int, tuple[str, set[str]]]:
 
 
 def execute(nb: nbformat.NotebookNode, km: AsyncKernelManager, oracle: OracleSession, env: dict[str, str],
-            cell_timeout: float, notebook_timeout: float, lang: str) -> Execution:
+            cell_timeout: float, notebook_timeout: float, lang: str, log: Path) -> Execution:
+    """Run every cell; the kernel's own stdout and stderr go to ``log``."""
     client = NotebookClient(nb, km=km, timeout=int(cell_timeout), allow_errors=True,
                             interrupt_on_timeout=False, skip_cells_with_tag=SKIP_TAG,
                             kernel_name="python3", startup_timeout=60, shutdown_kernel="immediate")
@@ -50,22 +53,26 @@ def execute(nb: nbformat.NotebookNode, km: AsyncKernelManager, oracle: OracleSes
     outcome = Execution(Status.GRADED)
 
     async def run_cells() -> None:
-        async with client.async_setup_kernel(env=env):
-            for index, cell in enumerate(nb.cells):
-                if index in graded:
-                    oracle.begin_cell(*graded[index])
-                try:
-                    await client.async_execute_cell(cell, index, execution_count=index + 1)
-                except CellTimeoutError:
-                    outcome.status = Status.TIMEOUT
-                    outcome.detail = messages.text("detail_timeout_cell", lang, seconds=cell_timeout)
-                    await km.interrupt_kernel()
-                except DeadKernelError:
-                    outcome.status = Status.CRASHED
-                    outcome.detail = messages.text("detail_dead_kernel", lang)
-                    return
-                finally:
-                    oracle.end_cell()
+        with log.open("wb") as sink:
+            async with client.async_setup_kernel(env=env, stdout=subprocess.DEVNULL, stderr=sink):
+                await run_each_cell()
+
+    async def run_each_cell() -> None:
+        for index, cell in enumerate(nb.cells):
+            if index in graded:
+                oracle.begin_cell(*graded[index])
+            try:
+                await client.async_execute_cell(cell, index, execution_count=index + 1)
+            except CellTimeoutError:
+                outcome.status = Status.TIMEOUT
+                outcome.detail = messages.text("detail_timeout_cell", lang, seconds=cell_timeout)
+                await km.interrupt_kernel()
+            except DeadKernelError:
+                outcome.status = Status.CRASHED
+                outcome.detail = messages.text("detail_dead_kernel", lang)
+                return
+            finally:
+                oracle.end_cell()
 
     async def main() -> None:
         try:

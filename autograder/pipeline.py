@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 import tempfile
 import time
 import traceback
@@ -40,6 +41,11 @@ _SEVERITY = [Status.GRADED, Status.TIMEOUT, Status.CRASHED, Status.INVALID, Stat
 
 
 def course_directory(course: Course) -> CourseDirectory:
+    # nbgrader runs the `alembic` command when it creates a gradebook; make sure it finds
+    # the one installed beside this interpreter even when the venv is not activated.
+    bindir = str(Path(sys.executable).parent)
+    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
     coursedir = CourseDirectory(config=course.config())
     coursedir.root = str(course.root)
     return coursedir
@@ -58,7 +64,7 @@ def load_result(course: Course, student: str, assignment: str) -> SubmissionResu
     return SubmissionResult.from_json(json.loads(path.read_text())) if path.exists() else None
 
 
-def _write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + ".tmp")
     tmp.write_text(text)
@@ -100,7 +106,7 @@ def grade_submission(root: str, assignment_name: str, student: str, runner_name:
 
 
 def save_result(course: Course, result: SubmissionResult) -> None:
-    _write_atomic(autograded_dir(course, result.student, result.assignment) / RESULTS_FILE,
+    write_atomic(autograded_dir(course, result.student, result.assignment) / RESULTS_FILE,
                   json.dumps(result.to_json(), indent=1, ensure_ascii=False))
 
 
@@ -133,7 +139,7 @@ def _grade_notebook(course: Course, assignment: Assignment, student: str, name: 
             os.chown(job.directory, owner, owner)
         with oracle.serve(job.socket, uid=owner):
             execution = execute(nb, runner.kernel_manager(job), oracle, runner.environment(job),
-                                settings.cell_timeout, settings.notebook_timeout, lang)
+                                settings.cell_timeout, settings.notebook_timeout, lang, job.directory / "kernel.log")
 
     cells = _score_cells(nb, oracle, lang)
     present = {c.grade_id for c in cells}

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import sys
-from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -69,14 +68,15 @@ def kernel_environment(job: KernelJob) -> dict[str, str]:
     }
 
 
-def kernel_command(job: KernelJob, python: str = sys.executable) -> list[str]:
-    """The command that starts the grading kernel inside the sandbox."""
-    return [python, "-m", "autograder.sandbox.kernel", "--files", str(job.files),
+def kernel_command(job: KernelJob, python: str = sys.executable, uid: int | None = None) -> list[str]:
+    """The command that starts the grading kernel inside the sandbox (dropping to ``uid``)."""
+    drop = ["--uid", str(uid)] if uid is not None else []
+    return [python, "-m", "autograder.sandbox.kernel", "--files", str(job.files), *drop,
             "-f", str(job.connection_file)]
 
 
-class Runner(LoggingConfigurable, ABC):
-    """Configurable with ``c.<RunnerClass>.<trait>`` in nbgrader_config.py."""
+class Runner(LoggingConfigurable):
+    """Subclasses implement ``prepare`` and ``kernel_manager``. Configurable with ``c.<RunnerClass>.<trait>`` in nbgrader_config.py."""
 
     name: ClassVar[str]
 
@@ -88,14 +88,14 @@ class Runner(LoggingConfigurable, ABC):
     sandbox_uid = Int(65534, help="Unprivileged uid the kernel runs as (when the grader is root).").tag(config=True)
     extra_ro_paths = List(Unicode(), help="Extra host paths the kernel may read.").tag(config=True)
 
-    @abstractmethod
     def prepare(self) -> list[str]:
         """Check the machine once per batch. Returns warnings about weakened isolation;
         raises :class:`RunnerError` when grading cannot proceed."""
+        raise NotImplementedError
 
-    @abstractmethod
     def kernel_manager(self, job: KernelJob) -> AsyncKernelManager:
         """A kernel manager (not yet started) whose kernel runs isolated for ``job``."""
+        raise NotImplementedError
 
     def environment(self, job: KernelJob) -> dict[str, str]:
         """The kernel's whole environment (nothing of the grader's leaks in)."""

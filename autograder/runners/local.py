@@ -27,18 +27,22 @@ from autograder.runners.base import KERNEL_HOME, KernelJob, Runner, kernel_comma
 class _WrappedKernelManager(AsyncKernelManager):
     """Starts the grading kernel behind a command prefix (limits, sandbox)."""
 
-    def __init__(self, prefix: list[str], job: KernelJob, owner: int | None, **kwargs: Any) -> None:
+    def __init__(self, prefix: list[str], job: KernelJob, owner: int | None, uid: int | None,
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._prefix = prefix
         self._job = job
         self._owner = owner
+        self._uid = uid
+        # SIGINT would reach the sandbox wrapper, not the kernel: interrupt by message instead.
+        self.kernel_spec.interrupt_mode = "message"
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
         # The connection file was just written (0600, by us): hand it to the sandbox user.
         if self._owner is not None:
             for path in (self._job.directory, self._job.connection_file):
                 os.chown(path, self._owner, self._owner)
-        return [*self._prefix, *kernel_command(self._job)]
+        return [*self._prefix, *kernel_command(self._job, uid=self._uid)]
 
 
 class LocalRunner(Runner):
@@ -58,32 +62,39 @@ class LocalRunner(Runner):
     def _bwrap() -> str | None:
         return shutil.which("bwrap")
 
-    def limits(self) -> dict[str, int | None]:
+    def limits(self) -> dict[str, int]:
         mib = 1024 * 1024
-        return {
-            "memory_bytes": self.memory_mb * mib,
-            "cpu_seconds": self.cpu_seconds,
-            "max_processes": self.max_processes,
-            "max_file_bytes": self.max_file_mb * mib,
-            "uid": self.owner(),
-        }
+        return {"memory_bytes": self.memory_mb * mib, "cpu_seconds": self.cpu_seconds,
+                "max_processes": self.max_processes, "max_file_bytes": self.max_file_mb * mib}
 
     def sandbox_prefix(self, job: KernelJob) -> list[str]:
         bwrap = self._bwrap()
         if bwrap is None or not sys.platform.startswith("linux"):
             return []
-        args = [bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
-                "--proc", "/proc", "--dev", "/dev",
-                "--size", str(self.scratch_mb * 1024 * 1024), "--tmpfs", "/tmp",
-                "--size", str(self.scratch_mb * 1024 * 1024), "--tmpfs", KERNEL_HOME]
+        scratch = str(self.scratch_mb * 1024 * 1024)
+        args = [bwrap, "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
+                "--unshare-cgroup-try", "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
+        if os.geteuid() == 0:
+            # Root sets up the mounts; the kernel then drops to sandbox_uid with these two caps.
+            args += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+        else:
+            args += ["--unshare-user"]
+        args += ["--proc", "/proc", "--dev", "/dev",
+                 "--perms", "1777", "--size", scratch, "--tmpfs", "/tmp",
+                 "--perms", "0777", "--size", scratch, "--tmpfs", KERNEL_HOME]
         for path in ("/usr", "/etc", "/bin", "/sbin", "/lib", "/lib64", "/lib32"):
             if os.path.islink(path):
                 args += ["--symlink", os.readlink(path), path]
             elif os.path.isdir(path):
                 args += ["--ro-bind", path, path]
         package = Path(autograder.__file__).resolve().parent
-        readable = {sys.base_prefix, sys.prefix, str(package), *self.extra_ro_paths}
-        for path in sorted(readable):
+        readable = sorted({sys.base_prefix, sys.prefix, str(package), *self.extra_ro_paths})
+        # Parents of bound paths are created world-traversable, whatever they are on the host.
+        parents = sorted({str(p) for path in readable for p in Path(path).parents if str(p) != "/"}, key=len)
+        for parent in parents:
+            if parent not in ("/usr", "/etc", "/tmp"):
+                args += ["--perms", "0755", "--dir", parent]
+        for path in readable:
             args += ["--ro-bind", path, path]
         args += ["--bind", str(job.directory), str(job.directory),
                  "--ro-bind", str(job.files), str(job.files),
@@ -97,8 +108,9 @@ class LocalRunner(Runner):
         return env
 
     def kernel_manager(self, job: KernelJob) -> AsyncKernelManager:
-        prefix = [sys.executable, "-m", "autograder.sandbox.launch", json.dumps(self.limits()), "--",
-                  *self.sandbox_prefix(job)]
-        return _WrappedKernelManager(prefix, job, self.owner(), transport="ipc",
+        sandbox = self.sandbox_prefix(job)
+        prefix = [sys.executable, "-m", "autograder.sandbox.launch", json.dumps(self.limits()), "--", *sandbox]
+        uid = self.sandbox_uid if sandbox and os.geteuid() == 0 else None
+        return _WrappedKernelManager(prefix, job, self.owner(), uid, transport="ipc",
                                      ip=str(job.directory / "ipc"),
                                      connection_file=str(job.connection_file), kernel_name="python3")

@@ -3,7 +3,10 @@
 Copies the submission's files into the (writable, size-limited) home directory, seeds
 Python and numpy, arranges for TensorFlow to be seeded and deterministic if the notebook
 imports it, then runs an ordinary IPython kernel. Usage:
-``python -m autograder.sandbox.kernel --files DIR -f CONNECTION_FILE``.
+``python -m autograder.sandbox.kernel --files DIR [--uid UID] -f CONNECTION_FILE``.
+
+With ``--uid`` (the sandbox was set up by root) it drops to that uid first, before the
+files are copied or anything of the student's runs; no capability survives.
 """
 
 from __future__ import annotations
@@ -52,10 +55,21 @@ def _copy_files(source: Path, home: Path) -> None:
             shutil.copy2(item, target)
 
 
+def _drop_privileges(uid: int) -> None:
+    os.setgroups([])
+    os.setgid(uid)
+    os.setuid(uid)
+
+
 def main(argv: list[str]) -> None:
     if len(argv) < 2 or argv[0] != "--files":
-        sys.exit("usage: python -m autograder.sandbox.kernel --files DIR -f CONNECTION_FILE")
+        sys.exit("usage: python -m autograder.sandbox.kernel --files DIR [--uid UID] -f CONNECTION_FILE")
     files, kernel_args = Path(argv[1]), argv[2:]
+    uid = None
+    if kernel_args[:1] == ["--uid"]:
+        uid, kernel_args = int(kernel_args[1]), kernel_args[2:]
+    if uid is not None:
+        _drop_privileges(uid)
     home = Path(os.environ.get("HOME", os.getcwd()))
     home.mkdir(parents=True, exist_ok=True)
     if files.is_dir():
@@ -69,6 +83,9 @@ def main(argv: list[str]) -> None:
     except ImportError:
         pass
     sys.meta_path.insert(0, _SeedTensorFlowOnImport())
+    # A host pid means nothing inside a pid namespace (ipykernel would think its parent died);
+    # the sandbox already ends with its parent.
+    os.environ.pop("JPY_PARENT_PID", None)
     from ipykernel import kernelapp
 
     sys.argv = [sys.argv[0], *kernel_args]

@@ -1,8 +1,8 @@
-"""Apply resource limits, drop root, then exec the sandboxed kernel command.
+"""Apply resource limits, then exec the sandboxed kernel command.
 
 Usage: ``python -m autograder.sandbox.launch LIMITS_JSON -- COMMAND...``. Limits survive
-``exec``, so they bind the kernel and everything it starts. Dropping to an unprivileged
-uid is what makes ``RLIMIT_NPROC`` bind at all (root is exempt from it).
+``exec``, so they bind the kernel and everything it starts. ``RLIMIT_NPROC`` binds once the
+kernel has dropped root (see ``autograder.sandbox.kernel``): root is exempt from it.
 """
 
 from __future__ import annotations
@@ -29,11 +29,6 @@ def main(argv: list[str]) -> None:
         value = limits.get(key)
         if value:
             resource.setrlimit(which, (int(value), int(value)))
-    uid = limits.get("uid")
-    if os.geteuid() == 0 and uid is not None:
-        os.setgroups([])
-        os.setgid(int(limits.get("gid", uid)))
-        os.setuid(int(uid))
     os.execvp(argv[2], argv[2:])
 
 

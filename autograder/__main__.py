@@ -1,0 +1,1 @@
+from autograder.cli import main; raise SystemExit(main())

@@ -1,0 +1,55 @@
+"""Record results in nbgrader's gradebook, where formgrader shows them and TAs adjust them.
+
+Writes are idempotent (a regrade overwrites the autograder's scores, never a TA's manual
+score) and happen in one transaction per submission, from the main process only.
+"""
+
+from __future__ import annotations
+
+from nbgrader.api import Gradebook, MissingEntry
+
+from autograder.course import Course
+from autograder.pipeline import course_directory, submission_dir
+from autograder.records import Status, SubmissionResult
+
+
+def record(course: Course, result: SubmissionResult, notebooks: list[str]) -> None:
+    if result.status is Status.MISSING:
+        return
+    coursedir = course_directory(course)
+    timestamp = coursedir.get_existing_timestamp(str(submission_dir(course, result.student, result.assignment)))
+    review = result.status is not Status.GRADED or bool(result.flags)
+    with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+        gb.update_or_create_student(result.student)
+        if timestamp:
+            gb.update_or_create_submission(result.assignment, result.student, timestamp=timestamp)
+        else:
+            gb.update_or_create_submission(result.assignment, result.student)
+        by_id = {cell.grade_id: cell for cell in result.cells}
+        for notebook in notebooks:
+            submitted = gb.find_submission_notebook(notebook, result.assignment, result.student)
+            for grade in submitted.grades:
+                cell = by_id.get(grade.name)
+                if cell is None:
+                    continue
+                grade.auto_score = cell.points
+                # A TA's manual score stands; anything suspicious goes to their review queue.
+                grade.needs_manual_grade = grade.manual_score is not None or review
+            submitted.flagged = review
+        gb.db.commit()
+
+
+def registered_students(course: Course) -> list[str]:
+    coursedir = course_directory(course)
+    with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+        return sorted(s.id for s in gb.students)
+
+
+def has_assignment(course: Course, assignment: str) -> bool:
+    coursedir = course_directory(course)
+    with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+        try:
+            gb.find_assignment(assignment)
+        except MissingEntry:
+            return False
+    return True
