@@ -177,6 +177,8 @@ class Check:
     mistakes: Sequence[Mistake] = ()
     rtol: float = 1e-7
     strict_dtype: bool = False
+    # False for checks whose inputs are the same for everyone (held-out data, fixed texts).
+    per_student: bool = True
 
     def cases(self, rng: np.random.Generator) -> list[Case]:
         raise NotImplementedError(f"check {self.name!r} defines no cases")

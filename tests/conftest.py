@@ -1,0 +1,39 @@
+"""Shared fixtures: the course in this repository and graded demo classes."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import pytest
+
+from autograder.course import Course
+
+ROOT = Path(__file__).resolve().parent.parent
+COURSE = Course(ROOT)
+ASSIGNMENTS = COURSE.assignments
+
+warnings.filterwarnings("ignore", message=".*not in session.*")
+
+
+@pytest.fixture(scope="session")
+def course() -> Course:
+    return COURSE
+
+
+@pytest.fixture(scope="session")
+def graded_class(tmp_path_factory: pytest.TempPathFactory):
+    """Build and grade an assignment's demo class once per test session."""
+    from autograder.cli import grade
+    from autograder.demo import build_class
+
+    cache: dict[str, tuple[Course, dict]] = {}
+
+    def get(assignment: str) -> tuple[Course, dict]:
+        if assignment not in cache:
+            demo = build_class(COURSE, assignment, tmp_path_factory.mktemp(f"class-{assignment}"))
+            results = grade(demo, assignment, "local", workers=2, lang="es")
+            cache[assignment] = (demo, {r.student: r for r in results})
+        return cache[assignment]
+
+    return get

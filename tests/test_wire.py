@@ -1,0 +1,81 @@
+"""Fast tier: what crosses the sandbox boundary, and how the oracle admits requests."""
+
+from __future__ import annotations
+
+import socket
+import threading
+
+import numpy as np
+import pytest
+
+from autograder import wire
+from autograder.oracle import OracleSession
+from autograder.plan import Raised
+from conftest import COURSE
+
+
+def test_roundtrip_keeps_values_and_types() -> None:
+    value = {"a": np.arange(6.0).reshape(2, 3), "b": (1, 2.5, float("nan"), None, "texto"),
+             ("k", 1): [np.float32(1.5), True], "r": Raised("ValueError: x")}
+    copy = wire.roundtrip(value)
+    assert np.array_equal(copy["a"], value["a"]) and copy["a"].dtype == np.float64
+    assert copy["b"][:2] == (1, 2.5) and np.isnan(copy["b"][2]) and copy["b"][3:] == (None, "texto")
+    assert copy[("k", 1)][0].dtype == np.float32 and copy[("k", 1)][1] is True
+    assert copy["r"] == Raised("ValueError: x")
+
+
+def test_object_arrays_and_unknown_objects_never_cross() -> None:
+    with pytest.raises(wire.WireError):
+        wire.pack({}, {"v": np.array([object()], dtype=object)})
+    tree = wire.Encoder().encode(threading.Lock())
+    assert wire.decode(tree, []) == wire.Unsupported("_thread.lock")
+
+
+def test_sandbox_may_not_send_models_or_optimisers() -> None:
+    with pytest.raises(wire.WireError):
+        wire.decode({"$keras": 0}, [b"PK..."])
+    with pytest.raises(wire.WireError):
+        wire.decode({"$optimizer": {"class_name": "Adam", "config": {}}}, [])
+
+
+def test_frames_over_the_cap_are_refused_before_reading() -> None:
+    left, right = socket.socketpair()
+    with left, right:
+        wire.send(left, {"type": "x"}, {"v": np.zeros(10_000)})
+        with pytest.raises(wire.WireError, match="size cap"):
+            wire.receive(right, max_frame=1_000)
+
+
+def _session() -> OracleSession:
+    return OracleSession(COURSE.assignment("rnn"), "ana", b"s")
+
+
+def test_requests_outside_the_running_hidden_cell_are_refused_and_flagged() -> None:
+    session = _session()
+    assert session._admit("rnn.rnn_forward") is None
+    session.begin_cell("test_rnn_step_forward", {"rnn.rnn_step_forward"})
+    assert session._admit("rnn.rnn_forward") is None
+    assert session._admit("rnn.rnn_step_forward") == "test_rnn_step_forward"
+    assert session._admit("rnn.rnn_step_forward") is None  # once per cell
+    session.end_cell()
+    assert len(session.flags) == 3
+
+
+def test_oracle_serves_a_real_socket(tmp_path) -> None:
+    from autograder.sandbox import check
+
+    session = _session()
+    path = tmp_path / "oracle.sock"
+    key = COURSE.assignment("rnn").module("key")
+    with session.serve(path):
+        session.begin_cell("test_rnn_step_forward", {"rnn.rnn_step_forward"})
+        import os
+
+        os.environ["AUTOGRADER_SOCKET"] = str(path)
+        try:
+            check("rnn.rnn_step_forward", key.rnn_step_forward)
+        finally:
+            del os.environ["AUTOGRADER_SOCKET"]
+            session.end_cell()
+    assert session.verdicts["rnn.rnn_step_forward"].passed
+    assert session.cell_of["rnn.rnn_step_forward"] == "test_rnn_step_forward"
