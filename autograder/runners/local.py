@@ -81,6 +81,7 @@ class LocalRunner(Runner):
             args += ["--unshare-user"]
         args += ["--proc", "/proc", "--dev", "/dev",
                  "--perms", "1777", "--size", scratch, "--tmpfs", "/tmp",
+                 "--perms", "1777", "--size", scratch, "--tmpfs", "/dev/shm",
                  "--perms", "0777", "--size", scratch, "--tmpfs", KERNEL_HOME]
         for path in ("/usr", "/etc", "/bin", "/sbin", "/lib", "/lib64", "/lib32"):
             if os.path.islink(path):
