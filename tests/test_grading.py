@@ -1,0 +1,143 @@
+"""End-to-end tier: real notebooks graded in the sandboxed kernel, for every assignment.
+
+Each assignment's demo class (reference/<assignment>/demo.py) is built in a scratch course,
+released with nbgrader, graded with the local runner, and checked student by student.
+"""
+
+from __future__ import annotations
+
+import json
+from html import escape
+
+import pytest
+from nbgrader.api import Gradebook
+
+from autograder.demo import submissions
+from autograder.feedback import write_feedback
+from autograder.pipeline import course_directory
+from autograder.records import Status
+from autograder.reports import to_csv, to_json
+from conftest import ASSIGNMENTS, COURSE
+
+pytestmark = pytest.mark.e2e
+
+
+def _students(predicate):
+    for assignment in ASSIGNMENTS:
+        for submission in submissions(COURSE.assignment(assignment)):
+            if predicate(submission):
+                yield pytest.param(assignment, submission, id=f"{assignment}:{submission.student}")
+
+
+@pytest.mark.parametrize(("assignment", "submission"), list(_students(lambda s: True)))
+def test_every_submission_ends_with_its_expected_status(graded_class, assignment, submission) -> None:
+    _, results = graded_class(assignment)
+    result = results[submission.student]
+    assert result.status is submission.status, result.detail
+    if submission.full_marks:
+        assert result.score == result.max_score > 0
+        assert not result.flags
+    if submission.blank:
+        assert result.score == 0
+
+
+@pytest.mark.parametrize(("assignment", "submission"), list(_students(lambda s: bool(s.expect))))
+def test_each_mistake_loses_points_and_is_named(graded_class, assignment, submission) -> None:
+    _, results = graded_class(assignment)
+    result = results[submission.student]
+    verdicts = {v.id: v for cell in result.cells for v in cell.checks}
+    for check_id, mistake in submission.expect.items():
+        verdict = verdicts[check_id]
+        assert not verdict.passed and verdict.fraction < 1.0, verdict.message
+        assert verdict.mistake == mistake, verdict.message
+    assert result.score < result.max_score
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_gradebook_holds_the_recorded_scores(graded_class, assignment) -> None:
+    demo, results = graded_class(assignment)
+    coursedir = course_directory(demo)
+    with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+        for student, result in results.items():
+            if result.status is Status.MISSING:
+                continue
+            submission = gb.find_submission(assignment, student)
+            assert submission.score == pytest.approx(result.score)
+            assert submission.max_score == pytest.approx(result.max_score)
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_feedback_teaches_without_leaking(graded_class, assignment) -> None:
+    demo, results = graded_class(assignment)
+    paths = write_feedback(demo, list(results.values()), "es")
+    secret_markers = ("BEGIN HIDDEN TESTS", "from autograder.sandbox import check", "Traceback (most recent")
+    for path in paths:
+        html = path.read_text()
+        assert not any(marker in html for marker in secret_markers), path
+    for submission in submissions(COURSE.assignment(assignment)):
+        html = (demo.root / "feedback" / submission.student / assignment / "feedback.html").read_text()
+        for check_id in submission.expect:
+            verdict = next(v for c in results[submission.student].cells for v in c.checks if v.id == check_id)
+            assert escape(verdict.message) in html
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_export_has_the_documented_shape(graded_class, assignment) -> None:
+    _, results = graded_class(assignment)
+    rows = json.loads(to_json(list(results.values())))
+    assert {tuple(sorted(r)) for r in rows} == {
+        ("assignment", "checks", "max_score", "score", "status", "student")}
+    for row in rows:
+        for check in row["checks"]:
+            assert sorted(check) == ["id", "max_points", "message", "mistake", "passed", "points"]
+    assert to_csv(list(results.values())).splitlines()[0] == "student,assignment,status,score,max_score,mistakes"
+
+
+def test_regrade_gives_identical_results(graded_class) -> None:
+    from autograder.cli import grade
+
+    demo, first = graded_class("rnn")
+    again = {r.student: r for r in grade(demo, "rnn", "local", workers=2, lang="es", students=["bruno", "elena"])}
+    for student, result in again.items():
+        before, after = first[student].to_json(), result.to_json()
+        before.pop("seconds"), after.pop("seconds")
+        assert before == after
+
+
+def test_cheating_attempts_gain_nothing_and_are_flagged(graded_class) -> None:
+    from autograder.checks import fresh_copy
+    from autograder.oracle import OracleSession
+    from autograder.plan import run_case
+
+    demo, results = graded_class("rnn")
+    assignment = demo.assignment("rnn")
+    no_bias = next(m for m in assignment.checks()["rnn.rnn_step_forward"].mistakes if m.id == "rnn.missing_bias")
+    for student in ("karim", "mario", "oscar"):
+        # What the same student's wrong cell earns with no tricks at all, judged in-process.
+        session = OracleSession(assignment, student, demo.secret())
+        cases = session.cases("rnn.rnn_step_forward")
+        honest = session.judge("rnn.rnn_step_forward", cases,
+                               [run_case(no_bias.implementation, fresh_copy(c)) for c in cases])
+        recorded = next(v for c in results[student].cells for v in c.checks if v.id == "rnn.rnn_step_forward")
+        assert recorded.fraction == honest.fraction < 1.0
+    assert results["lucia"].score == 0  # replaced the check client: no verdict was ever recorded
+    assert results["oscar"].flags and "fuera de la celda" in results["oscar"].flags[0]
+
+
+def test_infinite_loop_times_out_and_finished_cells_still_score(graded_class) -> None:
+    _, results = graded_class("rnn")
+    assert results["pablo"].status is Status.TIMEOUT
+    assert results["pablo"].score == results["pablo"].max_score
+
+
+def test_malformed_and_missing_notebooks_are_invalid(graded_class, tmp_path) -> None:
+    from autograder.pipeline import grade_submission
+
+    demo, _ = graded_class("rnn")
+    folder = demo.root / "submitted" / "zoe" / "rnn"
+    folder.mkdir(parents=True)
+    (folder / "rnn.ipynb").write_text("{ this is not json")
+    result = grade_submission(str(demo.root), "rnn", "zoe", "local")
+    assert result.status is Status.INVALID and result.score == 0 and "no se puede leer" in result.detail
+    (folder / "rnn.ipynb").unlink()
+    assert grade_submission(str(demo.root), "rnn", "zoe", "local").status is Status.INVALID
