@@ -6,20 +6,38 @@ score) and happen in one transaction per submission, from the main process only.
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from nbgrader.api import Gradebook, MissingEntry
+from sqlalchemy.exc import SAWarning
 
 from autograder.course import Course
-from autograder.pipeline import course_directory, submission_dir
-from autograder.records import Status, SubmissionResult
+from autograder.records import CellScore, Status, SubmissionResult
+
+
+@contextmanager
+def _open(course: Course) -> Iterator[Gradebook]:
+    from autograder.pipeline import course_directory
+
+    coursedir = course_directory(course)
+    # nbgrader's own session handling emits "not in session" SAWarnings on every submission.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SAWarning)
+        with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+            yield gb
 
 
 def record(course: Course, result: SubmissionResult, notebooks: list[str]) -> None:
+    from autograder.pipeline import course_directory, submission_dir
+
     if result.status is Status.MISSING:
         return
     coursedir = course_directory(course)
     timestamp = coursedir.get_existing_timestamp(str(submission_dir(course, result.student, result.assignment)))
     review = result.status is not Status.GRADED or bool(result.flags)
-    with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+    with _open(course) as gb:
         gb.update_or_create_student(result.student)
         if timestamp:
             gb.update_or_create_submission(result.assignment, result.student, timestamp=timestamp)
@@ -40,14 +58,27 @@ def record(course: Course, result: SubmissionResult, notebooks: list[str]) -> No
 
 
 def registered_students(course: Course) -> list[str]:
-    coursedir = course_directory(course)
-    with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+    with _open(course) as gb:
         return sorted(s.id for s in gb.students)
 
 
+def blank_cells(course: Course, assignment: str, notebook: str) -> list[CellScore]:
+    """Every graded code cell of a notebook, as released, scored 0."""
+    with _open(course) as gb:
+        nb = gb.find_notebook(notebook, assignment)
+        return [CellScore(c.name, float(c.max_score), 0.0, []) for c in nb.grade_cells if c.cell_type == "code"]
+
+
+def max_score(course: Course, assignment: str) -> float:
+    try:
+        with _open(course) as gb:
+            return float(gb.find_assignment(assignment).max_score)
+    except MissingEntry:
+        return 0.0
+
+
 def has_assignment(course: Course, assignment: str) -> bool:
-    coursedir = course_directory(course)
-    with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+    with _open(course) as gb:
         try:
             gb.find_assignment(assignment)
         except MissingEntry:

@@ -89,6 +89,11 @@ class OracleSession:
             yield path
         finally:
             stop.set()
+            # shutdown() wakes the blocked accept(); close() alone does not on Linux.
+            try:
+                server.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
             server.close()
             thread.join(timeout=5)
 

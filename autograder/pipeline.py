@@ -28,7 +28,7 @@ from nbgrader.preprocessors import (CheckCellMetadata, ClearOutput, DeduplicateI
                                     OverwriteCells, OverwriteKernelspec)
 from traitlets.config import Config
 
-from autograder import messages
+from autograder import gradebook, messages
 from autograder.course import Assignment, Course
 from autograder.execute import execute, graded_cells
 from autograder.oracle import OracleSession
@@ -93,7 +93,7 @@ def grade_submission(root: str, assignment_name: str, student: str, runner_name:
                      for name in assignment.notebooks]
     except Exception:  # noqa: BLE001 - a grader failure on one submission must not stop the batch
         return SubmissionResult(student, assignment_name, Status.CRASHED, 0.0,
-                                _max_score(course, assignment_name), detail=traceback.format_exc(limit=6),
+                                gradebook.max_score(course, assignment_name), detail=traceback.format_exc(limit=6),
                                 seconds=time.monotonic() - started)
     cells = [cell for nb in notebooks for cell in nb.cells]
     status = max((nb.status for nb in notebooks), key=_SEVERITY.index, default=Status.GRADED)
@@ -115,7 +115,7 @@ def _grade_notebook(course: Course, assignment: Assignment, student: str, name: 
     settings = course.settings()
     config = course.config()
     coursedir = course_directory(course)
-    blank = _blank_cells(coursedir, assignment.name, name)
+    blank = gradebook.blank_cells(course, assignment.name, name)
     path = submission_dir(course, student, assignment.name) / f"{name}.ipynb"
     if not path.exists():
         return _Notebook(Status.INVALID, messages.text("detail_missing", lang, notebook=path.name), blank, [])
@@ -179,24 +179,6 @@ def _not_run(check_id: str, cell: nbformat.NotebookNode, lang: str) -> CheckVerd
     return CheckVerdict(check_id, False, 0.0, "not_run", messages.text("not_run", lang))
 
 
-def _blank_cells(coursedir: CourseDirectory, assignment: str, notebook: str) -> list[CellScore]:
-    from nbgrader.api import Gradebook
-
-    with Gradebook(coursedir.db_url) as gb:
-        nb = gb.find_notebook(notebook, assignment)
-        return [CellScore(c.name, float(c.max_score), 0.0, []) for c in nb.grade_cells if c.cell_type == "code"]
-
-
-def _max_score(course: Course, assignment: str) -> float:
-    from nbgrader.api import Gradebook
-
-    try:
-        with Gradebook(course_directory(course).db_url) as gb:
-            return float(gb.find_assignment(assignment).max_score)
-    except Exception:  # noqa: BLE001 - only used to report a crash
-        return 0.0
-
-
 def submitted_students(course: Course, assignment: str) -> list[str]:
     base = Path(course_directory(course).format_path("submitted", ".", "."))
     return sorted(p.parent.name for p in base.glob(f"*/{assignment}") if p.is_dir())
@@ -226,7 +208,7 @@ def grade_batch(course: Course, assignment: str, students: Iterable[str], runner
                         pending.append(student)
                         continue
                     result = SubmissionResult(student, assignment, Status.CRASHED, 0.0,
-                                              _max_score(course, assignment),
+                                              gradebook.max_score(course, assignment),
                                               detail="the grading worker died twice on this submission")
                 results[student] = result
                 on_result(result)
