@@ -35,14 +35,15 @@ def cmd_release(args: argparse.Namespace) -> int:
 
 
 def grade(course: Course, assignment_name: str, runner_name: str, workers: int, lang: str | None,
-          students: list[str] | None = None) -> list[SubmissionResult]:
+          students: list[str] | None = None, gpus: str | None = None) -> list[SubmissionResult]:
     """Grade every submission (or ``students``) and record each result as soon as it is ready."""
     from autograder import gradebook
-    from autograder.pipeline import grade_batch, save_result, submitted_students
+    from autograder.pipeline import grade_batch, runner_config, save_result, submitted_students
     from autograder.release import generate
 
     assignment = course.assignment(assignment_name)
-    for warning in make_runner(runner_name, course.config()).prepare():
+    overrides = {"DockerRunner": {"gpus": gpus}} if gpus else None
+    for warning in make_runner(runner_name, runner_config(course, overrides)).prepare():
         console.print(f"[bold red]WARNING: {warning}[/bold red]")
     if not gradebook.has_assignment(course, assignment_name):
         generate(course, assignment)
@@ -57,7 +58,7 @@ def grade(course: Course, assignment_name: str, runner_name: str, workers: int, 
             gradebook.record(course, result, assignment.notebooks)
             progress.advance(task)
 
-        results = grade_batch(course, assignment_name, todo, runner_name, workers, lang, on_result)
+        results = grade_batch(course, assignment_name, todo, runner_name, workers, lang, on_result, overrides)
     if students is None:
         max_score = results[0].max_score if results else 0.0
         for student in sorted(set(gradebook.registered_students(course)) - set(todo)):
@@ -70,7 +71,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
     course = _course(args)
     lang = args.lang or course.settings().lang
-    results = grade(course, args.assignment, args.runner, args.workers, lang, args.student or None)
+    results = grade(course, args.assignment, args.runner, args.workers, lang, args.student or None, args.gpus)
     Console().print(summary_table(results, lang))
     return 0
 
@@ -118,7 +119,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     lang = args.lang or course.settings().lang
     demo = build_class(course, args.assignment, Path(args.dir).resolve())
     console.print(f"Demo class for {args.assignment!r} in {demo.root}")
-    results = grade(demo, args.assignment, args.runner, args.workers, lang)
+    results = grade(demo, args.assignment, args.runner, args.workers, lang, gpus=args.gpus)
     write_feedback(demo, [r for r in results if r.status is not Status.MISSING], lang)
     Console().print(summary_table(results, lang))
     console.print(f"Feedback: {demo.root / 'feedback'}/<student>/{args.assignment}/feedback.html")
@@ -140,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=1, help="submissions graded in parallel")
     p.add_argument("--lang", choices=["es", "en"], help="feedback language (default: course setting)")
     p.add_argument("--student", action="append", help="grade only this student (repeatable)")
+    p.add_argument("--gpus", help="docker runner: GPUs for each container: all, a count, or none")
     p.set_defaults(func=cmd_grade)
 
     p = sub.add_parser("feedback", help="write one HTML report per student")
@@ -159,6 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--runner", default="local", choices=["local", "docker"])
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--lang", choices=["es", "en"])
+    p.add_argument("--gpus", help="docker runner: GPUs for each container: all, a count, or none")
     p.set_defaults(func=cmd_demo)
     return parser
 

@@ -79,8 +79,17 @@ class _Notebook:
     flags: list[str]
 
 
+def runner_config(course: Course, overrides: dict[str, dict[str, object]] | None) -> Config:
+    """The course's config with command-line runner settings (``{"DockerRunner": {"gpus": "all"}}``) on top."""
+    config = course.config()
+    if overrides:
+        config.merge(Config(overrides))
+    return config
+
+
 def grade_submission(root: str, assignment_name: str, student: str, runner_name: str,
-                     lang: str | None = None) -> SubmissionResult:
+                     lang: str | None = None, overrides: dict[str, dict[str, object]] | None = None
+                     ) -> SubmissionResult:
     """Grade one student's submission; always returns a result with a status."""
     started = time.monotonic()
     course = Course(Path(root))
@@ -88,7 +97,7 @@ def grade_submission(root: str, assignment_name: str, student: str, runner_name:
         assignment = course.assignment(assignment_name)
         settings = course.settings()
         lang = lang or settings.lang
-        runner = make_runner(runner_name, course.config())
+        runner = make_runner(runner_name, runner_config(course, overrides))
         notebooks = [_grade_notebook(course, assignment, student, name, runner, lang)
                      for name in assignment.notebooks]
     except Exception:  # noqa: BLE001 - a grader failure on one submission must not stop the batch
@@ -185,7 +194,8 @@ def submitted_students(course: Course, assignment: str) -> list[str]:
 
 
 def grade_batch(course: Course, assignment: str, students: Iterable[str], runner_name: str, workers: int,
-                lang: str | None, on_result: Callable[[SubmissionResult], None]) -> list[SubmissionResult]:
+                lang: str | None, on_result: Callable[[SubmissionResult], None],
+                overrides: dict[str, dict[str, object]] | None = None) -> list[SubmissionResult]:
     """Grade submissions in worker processes. A worker that dies costs only its submission:
     the others are retried in a fresh pool, and a submission that kills two workers is
     recorded as crashed."""
@@ -195,7 +205,7 @@ def grade_batch(course: Course, assignment: str, students: Iterable[str], runner
     while pending:
         with ProcessPoolExecutor(max_workers=max(1, workers), mp_context=get_context("spawn")) as pool:
             futures: dict[Future[SubmissionResult], str] = {
-                pool.submit(grade_submission, str(course.root), assignment, s, runner_name, lang): s
+                pool.submit(grade_submission, str(course.root), assignment, s, runner_name, lang, overrides): s
                 for s in pending}
             pending = []
             for future in as_completed(futures):
