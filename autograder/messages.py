@@ -106,6 +106,10 @@ _CATALOGUE: dict[str, dict[str, str]] = {
         "es": "El calificador rechazó esta comprobación: no corresponde a la celda en ejecución.",
         "en": "The grader refused this check: it does not belong to the running cell.",
     },
+    "verdict_header": {
+        "es": "── Veredicto registrado por el calificador (lo que puntúa) ──",
+        "en": "── Verdict recorded by the grader (what scores) ──",
+    },
     "status_graded": {"es": "calificado", "en": "graded"},
     "status_timeout": {"es": "tiempo agotado", "en": "timed out"},
     "status_crashed": {"es": "fallo del kernel", "en": "crashed"},

@@ -174,9 +174,12 @@ def _score_cells(nb: nbformat.NotebookNode, oracle: OracleSession, lang: str) ->
         max_points = float(cell.metadata.nbgrader.get("points", 0))
         fraction = sum(v.fraction for v in verdicts) / len(verdicts) if verdicts else 0.0
         scores.append(CellScore(grade_id, max_points, round(max_points * fraction, 4), verdicts))
-        # Replace whatever the kernel printed with the recorded verdicts: that is what scored.
-        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="\n".join(
-            f"{'✔' if v.passed else '✘'} {v.id}: {v.message}" for v in verdicts) + "\n")]
+        # The recorded verdicts come first and are what scored; the kernel's own output (visible
+        # tests) follows for the TA, but it never counts.
+        header = messages.text("verdict_header", lang)
+        lines = "\n".join(f"{'✔' if v.passed else '✘'} {v.id}: {v.message}" for v in verdicts)
+        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=f"{header}\n{lines}\n"),
+                        *cell.outputs]
     return scores
 
 
