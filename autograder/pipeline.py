@@ -141,12 +141,11 @@ def _grade_notebook(course: Course, assignment: Assignment, student: str, name: 
 
     oracle = OracleSession(assignment, student, course.secret(), lang, settings.max_message_bytes)
     with tempfile.TemporaryDirectory(prefix="autograder-") as tmp:
-        job = KernelJob(Path(tmp), student)
+        job = KernelJob(Path(tmp), student, runner.job_uid())
         shutil.copytree(path.parent, job.files, ignore=shutil.ignore_patterns("*.ipynb", ".*"))
-        owner = runner.owner()
-        if owner is not None:
-            os.chown(job.directory, owner, owner)
-        with oracle.serve(job.socket, uid=owner):
+        if job.uid is not None:
+            os.chown(job.directory, job.uid, job.uid)
+        with oracle.serve(job.socket, uid=job.uid):
             execution = execute(nb, runner.kernel_manager(job), oracle, runner.environment(job),
                                 settings.cell_timeout, settings.notebook_timeout, lang, job.directory / "kernel.log")
 

@@ -9,6 +9,7 @@ Kernels talk ZeroMQ over IPC sockets in ``job.directory``, so no network is ever
 from __future__ import annotations
 
 import os
+import secrets
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,7 @@ class KernelJob:
 
     directory: Path
     student: str
+    uid: int | None = None  # the kernel's own uid when the grader runs as root (see Runner.job_uid)
 
     @property
     def socket(self) -> Path:
@@ -85,7 +87,7 @@ class Runner(LoggingConfigurable):
     max_processes = Int(512, help="Processes and threads the sandbox user may have.").tag(config=True)
     max_file_mb = Int(256, help="Largest file the kernel may write, MiB.").tag(config=True)
     scratch_mb = Int(512, help="Size of the kernel's writable scratch space, MiB.").tag(config=True)
-    sandbox_uid = Int(65534, help="Unprivileged uid the kernel runs as (when the grader is root).").tag(config=True)
+    sandbox_uid_base = Int(1_000_000, help="Lowest uid given to kernels when the grader runs as root.").tag(config=True)
     extra_ro_paths = List(Unicode(), help="Extra host paths the kernel may read.").tag(config=True)
 
     def prepare(self) -> list[str]:
@@ -101,6 +103,8 @@ class Runner(LoggingConfigurable):
         """The kernel's whole environment (nothing of the grader's leaks in)."""
         return kernel_environment(job)
 
-    def owner(self) -> int | None:
-        """The uid that must own the job directory, or None to leave it as is."""
-        return self.sandbox_uid if os.geteuid() == 0 else None
+    def job_uid(self) -> int | None:
+        """A fresh unprivileged uid for one job (None when not root). No two sandboxes share a
+        uid, so a student's processes (a fork bomb's, or stragglers of an earlier job) cannot
+        exhaust another kernel's process limit or touch its files."""
+        return self.sandbox_uid_base + secrets.randbelow(1 << 30) if os.geteuid() == 0 else None

@@ -27,22 +27,20 @@ from autograder.runners.base import KERNEL_HOME, KernelJob, Runner, kernel_comma
 class _WrappedKernelManager(AsyncKernelManager):
     """Starts the grading kernel behind a command prefix (limits, sandbox)."""
 
-    def __init__(self, prefix: list[str], job: KernelJob, owner: int | None, uid: int | None,
-                 **kwargs: Any) -> None:
+    def __init__(self, prefix: list[str], job: KernelJob, drop_to: int | None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._prefix = prefix
         self._job = job
-        self._owner = owner
-        self._uid = uid
+        self._drop_to = drop_to
         # SIGINT would reach the sandbox wrapper, not the kernel: interrupt by message instead.
         self.kernel_spec.interrupt_mode = "message"
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
         # The connection file was just written (0600, by us): hand it to the sandbox user.
-        if self._owner is not None:
+        if self._job.uid is not None:
             for path in (self._job.directory, self._job.connection_file):
-                os.chown(path, self._owner, self._owner)
-        return [*self._prefix, *kernel_command(self._job, uid=self._uid)]
+                os.chown(path, self._job.uid, self._job.uid)
+        return [*self._prefix, *kernel_command(self._job, uid=self._drop_to)]
 
 
 class LocalRunner(Runner):
@@ -75,7 +73,7 @@ class LocalRunner(Runner):
         args = [bwrap, "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
                 "--unshare-cgroup-try", "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
         if os.geteuid() == 0:
-            # Root sets up the mounts; the kernel then drops to sandbox_uid with these two caps.
+            # Root sets up the mounts; the kernel then drops to its own uid with these two caps.
             args += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
         else:
             args += ["--unshare-user"]
@@ -111,7 +109,6 @@ class LocalRunner(Runner):
     def kernel_manager(self, job: KernelJob) -> AsyncKernelManager:
         sandbox = self.sandbox_prefix(job)
         prefix = [sys.executable, "-m", "autograder.sandbox.launch", json.dumps(self.limits()), "--", *sandbox]
-        uid = self.sandbox_uid if sandbox and os.geteuid() == 0 else None
-        return _WrappedKernelManager(prefix, job, self.owner(), uid, transport="ipc",
+        return _WrappedKernelManager(prefix, job, job.uid if sandbox else None, transport="ipc",
                                      ip=str(job.directory / "ipc"),
                                      connection_file=str(job.connection_file), kernel_name="python3")

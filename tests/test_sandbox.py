@@ -1,0 +1,125 @@
+"""End-to-end tier: hostile submissions are contained by the local runner's sandbox.
+
+Each student below has a correct rnn_step_forward followed by something hostile in the same
+cell. Every one must end with an explicit status, the hostile action must fail inside the
+sandbox, and the rest of the batch must be graded normally.
+"""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+
+from autograder.cli import grade
+from autograder.demo import Submission, build_class, student_notebook
+from autograder.records import Status
+from conftest import COURSE
+
+pytestmark = pytest.mark.e2e
+
+_CORRECT = "def rnn_step_forward(x, prev_h, Wx, Wh, b):\n    return np.tanh(x @ Wx + prev_h @ Wh + b)\n\n"
+
+HOSTILE = {
+    "reads_answer_key": f"""
+import os
+try:
+    print("LEAK", open({str(COURSE.root / 'reference' / 'rnn' / 'key.py')!r}).read()[:40])
+except OSError as exc:
+    print("BLOCKED", type(exc).__name__)
+print("COURSE", sorted(os.listdir({str(COURSE.root)!r})) if os.path.exists({str(COURSE.root)!r}) else None)
+""",
+    "opens_network": """
+import socket
+try:
+    socket.create_connection(("1.1.1.1", 80), timeout=3)
+    print("LEAK connected")
+except OSError as exc:
+    print("BLOCKED", type(exc).__name__)
+""",
+    "fork_bomb": """
+import os, time
+children = 0
+try:
+    while True:
+        if os.fork() == 0:
+            time.sleep(30)
+            os._exit(0)
+        children += 1
+except OSError as exc:
+    print("BLOCKED", type(exc).__name__, "after", children)
+""",
+    "memory_bomb": """
+try:
+    hog = bytearray(16 * 1024 ** 3)
+    print("LEAK allocated")
+except MemoryError as exc:
+    print("BLOCKED", type(exc).__name__)
+""",
+    "fills_disk": """
+import os
+chunk = b"x" * (16 * 1024 * 1024)
+written = 0
+try:
+    with open("big.bin", "wb") as f:
+        for _ in range(640):  # 10 GiB
+            f.write(chunk)
+            written += len(chunk)
+    print("LEAK wrote", written)
+except OSError as exc:
+    print("BLOCKED", type(exc).__name__, "after", written // 2**20, "MiB")
+""",
+    "writes_outside_scratch": f"""
+for target in ("/usr/evil.py", {str(COURSE.root / 'evil.txt')!r}, "/etc/evil"):
+    try:
+        open(target, "w").write("x")
+        print("LEAK", target)
+    except OSError as exc:
+        print("BLOCKED", type(exc).__name__)
+""",
+    "kills_kernel": "\nimport os\nos._exit(1)\n",
+}
+
+
+@pytest.fixture(scope="module")
+def hostile_class(tmp_path_factory):
+    demo = build_class(COURSE, "rnn", tmp_path_factory.mktemp("hostile"))
+    assignment = demo.assignment("rnn")
+    for student, code in HOSTILE.items():
+        folder = demo.root / "submitted" / student / "rnn"
+        folder.mkdir(parents=True)
+        submission = Submission(student, student, cells={"rnn_step_forward": _CORRECT + code})
+        nbformat.write(student_notebook(assignment, "rnn", submission), str(folder / "rnn.ipynb"))
+    students = [*HOSTILE, "ana"]
+    results = {r.student: r for r in grade(demo, "rnn", "local", workers=2, lang="es", students=students)}
+    return demo, results
+
+
+def _output(demo, student: str) -> str:
+    nb = nbformat.read(demo.root / "autograded" / student / "rnn" / "rnn.ipynb", as_version=4)
+    cell = next(c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "rnn_step_forward")
+    return "".join(o.get("text", "") for o in cell.outputs)
+
+
+@pytest.mark.parametrize("student", [s for s in HOSTILE if s != "kills_kernel"])
+def test_hostile_action_is_blocked_and_the_submission_still_graded(hostile_class, student: str) -> None:
+    demo, results = hostile_class
+    result = results[student]
+    assert result.status is Status.GRADED, result.detail
+    output = _output(demo, student)
+    assert "BLOCKED" in output and "LEAK" not in output, output
+    verdict = next(v for c in result.cells for v in c.checks if v.id == "rnn.rnn_step_forward")
+    if student != "fork_bomb":  # a student who exhausts their own process limit may break their own checks
+        assert verdict.passed, verdict.message
+
+
+def test_course_directory_is_invisible(hostile_class) -> None:
+    demo, _ = hostile_class
+    output = _output(demo, "reads_answer_key")
+    assert "reference" not in output.split("COURSE", 1)[1]
+
+
+def test_killed_kernel_is_recorded_and_the_batch_goes_on(hostile_class) -> None:
+    _, results = hostile_class
+    assert results["kills_kernel"].status is Status.CRASHED
+    assert results["kills_kernel"].score == 0
+    assert results["ana"].status is Status.GRADED and results["ana"].score == results["ana"].max_score
