@@ -13,6 +13,9 @@ c.ClearSolutions.text_stub = "ESCRIBE TU RESPUESTA AQUÍ"
 c.ClearHiddenTests.begin_test_delimeter = "BEGIN HIDDEN TESTS"
 c.ClearHiddenTests.end_test_delimeter = "END HIDDEN TESTS"
 
+# Demonstration cells tagged "skip-grading" are skipped by stock nbgrader as by the grader.
+c.Execute.skip_cells_with_tag = "skip-grading"
+
 # TensorFlow writes informational lines to stderr; they are not errors.
 c.IgnorePattern.pattern = r".*(oneDNN custom operations|Unable to register|cuda|TF_ENABLE_ONEDNN_OPTS|absl).*"
 

@@ -48,6 +48,9 @@ def grade(course: Course, assignment_name: str, runner_name: str, workers: int, 
     if not gradebook.has_assignment(course, assignment_name):
         generate(course, assignment)
     todo = students or submitted_students(course, assignment_name)
+    if not todo:
+        console.print(f"No submissions for {assignment_name!r} under {course.root / 'submitted'}/<student>/"
+                      f"{assignment_name}/ (collect them with `nbgrader collect {assignment_name}` or copy them there).")
     results: list[SubmissionResult] = []
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console) as progress:

@@ -146,8 +146,14 @@ def _grade_notebook(course: Course, assignment: Assignment, student: str, name: 
         if job.uid is not None:
             os.chown(job.directory, job.uid, job.uid)
         with oracle.serve(job.socket, uid=job.uid):
+            log = job.directory / "kernel.log"
             execution = execute(nb, runner.kernel_manager(job), oracle, runner.environment(job),
-                                settings.cell_timeout, settings.notebook_timeout, lang, job.directory / "kernel.log")
+                                settings.cell_timeout, settings.notebook_timeout, lang, log)
+        if execution.status is Status.CRASHED and log.exists():
+            # The kernel's own stderr says why a process died (fatal signal, failed start-up).
+            tail = log.read_text(errors="replace")[-600:].strip()
+            if tail:
+                execution.detail += f"\n{tail}"
 
     cells = _score_cells(nb, oracle, lang)
     present = {c.grade_id for c in cells}
