@@ -80,6 +80,12 @@ def fresh_copy(case: Case) -> Case:
     return Case.from_wire(wire.roundtrip(case.to_wire()))
 
 
+def observe(obj: Any, case: Case) -> CaseOutcome:
+    """Run ``case`` on ``obj`` in this process and return what the oracle would receive had it
+    run in the sandbox: same copy of the inputs, same encoding of the outputs."""
+    return wire.roundtrip(wire.sanitize(run_case(obj, fresh_copy(case))))
+
+
 def _type_name(value: Any) -> str:
     if isinstance(value, np.ndarray):
         return "numpy.ndarray"
@@ -164,6 +170,32 @@ def _compare_arrays(got: Any, expected: np.ndarray, rtol: float, strict_dtype: b
     return None if np.array_equal(got, expected) else Diagnosis("wrong_values")
 
 
+def _layer_text(layer: dict[str, Any]) -> str:
+    keys = ("units", "filters", "kernel_size", "strides", "activation", "regularizer")
+    details = ", ".join(f"{k}={layer[k]}" for k in keys if layer.get(k) not in (None, "linear"))
+    return f"{layer.get('class')}({details})"
+
+
+def model_difference(got: Any, expected: dict[str, Any], lang: str = "es") -> Diagnosis | None:
+    """Compare two ``describe_model`` results; the diagnosis names the first layer that differs.
+
+    Architectures are part of the assignment statement, so naming the expected layer leaks nothing."""
+    if not isinstance(got, dict) or "layers" not in got:
+        return Diagnosis("wrong_type", {"expected": "keras.Model", "got": type(got).__name__})
+    got_layers, exp_layers = got["layers"], expected["layers"]
+    for index, (g, e) in enumerate(zip(got_layers, exp_layers), start=1):
+        if _layer_text(g) != _layer_text(e) or g.get("output_shape") != e.get("output_shape"):
+            return Diagnosis("wrong_architecture", {
+                "where": index, "expected": f"{_layer_text(e)} → {e.get('output_shape')}",
+                "got": f"{_layer_text(g)} → {g.get('output_shape')}"})
+    if len(got_layers) != len(exp_layers):
+        return Diagnosis("wrong_layer_count", {"expected": len(exp_layers), "got": len(got_layers)})
+    for key in ("params", "trainable_params", "output_shape"):
+        if got.get(key) != expected.get(key):
+            return Diagnosis("wrong_model_summary", {"what": key, "expected": expected.get(key), "got": got.get(key)})
+    return None
+
+
 class Check:
     """One graded function or object of an assignment.
 
@@ -186,7 +218,7 @@ class Check:
     def run_reference(self, case: Case) -> CaseOutcome:
         if self.reference is None:
             raise TypeError(f"check {self.name!r} has no reference; override grade_case")
-        return run_case(self.reference, fresh_copy(case))
+        return observe(self.reference, case)
 
     def compare(self, case: Case, got: CaseOutcome, expected: CaseOutcome) -> Diagnosis | None:
         """None when ``got`` matches ``expected`` (which may itself be a raised error)."""
@@ -217,7 +249,7 @@ class Check:
             if mistake.detect is not None:
                 matched = mistake.detect(case, got, expected)
             elif mistake.implementation is not None:
-                matched = self.compare(case, got, run_case(mistake.implementation, fresh_copy(case))) is None
+                matched = self.compare(case, got, observe(mistake.implementation, case)) is None
             else:
                 matched = False
             if matched:
@@ -235,9 +267,9 @@ class Check:
         chosen = _most_telling(failing)
         case, got, grade = chosen
         assert grade.diagnosis is not None
-        key = "failed" if passed == 0 else "partial"
+        key = "partial" if passed else ("partial_credit" if fraction > 0 else "failed")
         message = messages.text(key, lang, passed=passed, total=len(cases), case=case.label,
-                                diagnosis=grade.diagnosis.message(lang))
+                                diagnosis=grade.diagnosis.message(lang), credit=fraction)
         return CheckVerdict(check_id, False, fraction, grade.diagnosis.mistake, message, passed, len(cases),
                             failed_case=case.label, observed=summarise(got))
 

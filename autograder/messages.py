@@ -18,6 +18,10 @@ _CATALOGUE: dict[str, dict[str, str]] = {
         "es": "Superaste {passed} de {total} casos ocultos. Falla el caso «{case}». {diagnosis}",
         "en": "You passed {passed} of {total} hidden cases. Failing case: “{case}”. {diagnosis}",
     },
+    "partial_credit": {
+        "es": "Crédito parcial ({credit:.0%}) en las pruebas ocultas; caso «{case}»: {diagnosis}",
+        "en": "Partial credit ({credit:.0%}) on the hidden tests; case “{case}”: {diagnosis}",
+    },
     "failed": {
         "es": "No superaste ningún caso oculto ({total}). Primer caso que falla: «{case}». {diagnosis}",
         "en": "No hidden case passed ({total}). First failing case: “{case}”. {diagnosis}",
@@ -73,6 +77,24 @@ _CATALOGUE: dict[str, dict[str, str]] = {
               "revisa la fórmula paso a paso con las pruebas visibles.",
         "en": "The values do not match and we do not recognise the specific mistake; "
               "check the formula step by step against the visible tests.",
+    },
+    "wrong_architecture": {
+        "es": "La arquitectura no coincide con la pedida: en la capa {where} se esperaba {expected} "
+              "y tu modelo tiene {got}.",
+        "en": "The architecture does not match the one asked for: layer {where} should be {expected} "
+              "and your model has {got}.",
+    },
+    "wrong_layer_count": {
+        "es": "El modelo debería tener {expected} capas y el tuyo tiene {got}.",
+        "en": "The model should have {expected} layers and yours has {got}.",
+    },
+    "wrong_model_summary": {
+        "es": "El resumen del modelo no coincide ({what}): se esperaba {expected} y obtuviste {got}.",
+        "en": "The model summary does not match ({what}): expected {expected}, got {got}.",
+    },
+    "wrong_compile": {
+        "es": "El modelo no está compilado como se pide: se esperaba {expected} y obtuviste {got}.",
+        "en": "The model is not compiled as asked: expected {expected}, got {got}.",
     },
     "unsupported_value": {
         "es": "Tu función devolvió un valor que el calificador no puede examinar ({got}).",

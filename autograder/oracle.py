@@ -22,9 +22,9 @@ from typing import Any
 import numpy as np
 
 from autograder import messages, wire
-from autograder.checks import Check, summarise
+from autograder.checks import Check, observe, summarise
 from autograder.course import Assignment, Course, CourseError
-from autograder.plan import Case, run_case
+from autograder.plan import Case
 from autograder.records import CheckVerdict
 
 log = logging.getLogger(__name__)
@@ -171,14 +171,9 @@ def check_in_process(check_id: str, obj: Any) -> None:
                            f"del curso ({exc}).") from None
     session = OracleSession(assignment, student="", secret=course.secret(), lang=course.settings().lang)
     cases = session.cases(check_id)
-    outcomes = [run_case(obj, _copy(case)) for case in cases]
+    outcomes = [observe(obj, case) for case in cases]
     verdict = session.judge(check_id, cases, outcomes)
     print(verdict.message)
     if not verdict.passed:
         raise AssertionError(verdict.message + (f"\n{summarise(outcomes[0])}" if outcomes else ""))
 
-
-def _copy(case: Case) -> Case:
-    from autograder.checks import fresh_copy
-
-    return fresh_copy(case)

@@ -141,6 +141,7 @@ def describe_model(model: Any) -> dict[str, Any]:
             "strides": _plain(config.get("strides")),
             "padding": config.get("padding"),
             "activation": _activation_name(config.get("activation")),
+            "regularizer": _regularizer(config.get("kernel_regularizer")),
             "output_shape": _shape(layer),
             "params": int(layer.count_params()) if layer.built else None,
             "trainable": bool(layer.trainable),
@@ -161,6 +162,13 @@ def _activation_name(activation: Any) -> Any:
     if isinstance(activation, dict):
         return activation.get("config", {}).get("name") or activation.get("class_name")
     return activation
+
+
+def _regularizer(config: Any) -> str | None:
+    if not isinstance(config, dict):
+        return None
+    params = ", ".join(f"{k}={v:g}" for k, v in sorted(config.get("config", {}).items()) if isinstance(v, float))
+    return f"{config.get('class_name')}({params})"
 
 
 def _size(weight: Any) -> int:

@@ -50,6 +50,20 @@ class OptimizerSpec:
         return keras.optimizers.deserialize({"class_name": self.class_name, "config": dict(self.config)})
 
 
+@dataclass(frozen=True)
+class Texts:
+    """A batch of strings, rebuilt on arrival as the 1-D object array Keras text models take.
+
+    numpy cannot save object arrays without pickle, so strings travel as JSON instead."""
+
+    items: tuple[str, ...]
+
+    def build(self) -> np.ndarray:
+        array = np.empty(len(self.items), dtype=object)
+        array[:] = self.items
+        return array
+
+
 @dataclass
 class Encoder:
     buffers: list[bytes] = field(default_factory=list)
@@ -81,6 +95,8 @@ class Encoder:
             return {"$unsupported": value.type_name}
         if isinstance(value, Raised):
             return {"$raised": value.error}
+        if isinstance(value, Texts):
+            return {"$texts": [str(item) for item in value.items]}
         if isinstance(value, OptimizerSpec):
             return {"$optimizer": {"class_name": value.class_name, "config": self.encode(value.config)}}
         if _is_keras_model(value):
@@ -91,6 +107,21 @@ class Encoder:
         if isinstance(value, set):
             return {"$set": [self.encode(v) for v in sorted(value, key=repr)]}
         return {"$unsupported": type(value).__module__ + "." + type(value).__qualname__}
+
+
+def sanitize(outcome: Any) -> Any:
+    """A case outcome with every observation that cannot cross the boundary replaced by a
+    readable failure (a Raised), so that one odd value never loses the whole case."""
+    if isinstance(outcome, Raised):
+        return outcome
+    safe = []
+    for value in outcome:
+        try:
+            Encoder().encode(value)
+            safe.append(value)
+        except Exception as exc:  # noqa: BLE001 - any encoding failure becomes the observation
+            safe.append(Raised(f"valor no transferible: {exc}"))
+    return safe
 
 
 def _npy(array: np.ndarray) -> bytes:
@@ -153,6 +184,10 @@ def decode(tree: Any, buffers: list[bytes], *, trusted: bool = False) -> Any:
         if not trusted:
             raise WireError("the sandbox may not send Keras models; observe them instead")
         return _load_keras(_buf(buffers, body))
+    if tag == "$texts":
+        if not isinstance(body, list) or not all(isinstance(item, str) for item in body):
+            raise WireError("$texts must be a list of strings")
+        return Texts(tuple(body)).build()
     if tag == "$optimizer":
         if not trusted:
             raise WireError("the sandbox may not send optimisers")

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from autograder.checks import fresh_copy
+from autograder.checks import observe
 from autograder.oracle import OracleSession
-from autograder.plan import run_case
 from conftest import ASSIGNMENTS, COURSE
 
 
@@ -16,7 +15,7 @@ def _session(assignment: str, student: str = "ana") -> OracleSession:
 
 def _judge(session: OracleSession, check_id: str, implementation):
     cases = session.cases(check_id)
-    return session.judge(check_id, cases, [run_case(implementation, fresh_copy(c)) for c in cases])
+    return session.judge(check_id, cases, [observe(implementation, c) for c in cases])
 
 
 def _check_params():
@@ -57,8 +56,19 @@ def test_each_known_mistake_loses_points_and_is_named(assignment: str, check_id:
 def test_cases_differ_per_student_and_repeat_on_regrade(assignment: str, check_id: str) -> None:
     from autograder import wire
 
+    def plain(value):
+        # A saved .keras archive carries its save time; a model is the same case if its weights are.
+        if hasattr(value, "get_weights") and hasattr(value, "layers"):
+            return [w for w in value.get_weights()]
+        if isinstance(value, (list, tuple)):
+            return [plain(v) for v in value]
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        return value
+
     def frame(student: str) -> bytes:
-        return wire.pack({}, {"cases": [c.to_wire() for c in _session(assignment, student).cases(check_id)]})
+        cases = [plain(c.to_wire()) for c in _session(assignment, student).cases(check_id)]
+        return wire.pack({}, {"cases": cases})
 
     assert frame("ana") == frame("ana")
     if _session(assignment).checks[check_id].per_student:

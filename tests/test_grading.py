@@ -105,9 +105,8 @@ def test_regrade_gives_identical_results(graded_class) -> None:
 
 
 def test_cheating_attempts_gain_nothing_and_are_flagged(graded_class) -> None:
-    from autograder.checks import fresh_copy
+    from autograder.checks import observe
     from autograder.oracle import OracleSession
-    from autograder.plan import run_case
 
     demo, results = graded_class("rnn")
     assignment = demo.assignment("rnn")
@@ -117,7 +116,7 @@ def test_cheating_attempts_gain_nothing_and_are_flagged(graded_class) -> None:
         session = OracleSession(assignment, student, demo.secret())
         cases = session.cases("rnn.rnn_step_forward")
         honest = session.judge("rnn.rnn_step_forward", cases,
-                               [run_case(no_bias.implementation, fresh_copy(c)) for c in cases])
+                               [observe(no_bias.implementation, c) for c in cases])
         recorded = next(v for c in results[student].cells for v in c.checks if v.id == "rnn.rnn_step_forward")
         assert recorded.fraction == honest.fraction < 1.0
     assert results["lucia"].score == 0  # replaced the check client: no verdict was ever recorded

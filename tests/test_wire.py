@@ -24,6 +24,11 @@ def test_roundtrip_keeps_values_and_types() -> None:
     assert copy["r"] == Raised("ValueError: x")
 
 
+def test_texts_arrive_as_an_object_array_of_strings() -> None:
+    copy = wire.roundtrip(wire.Texts(("hola mundo", "adiós")))
+    assert copy.dtype == object and list(copy) == ["hola mundo", "adiós"]
+
+
 def test_object_arrays_and_unknown_objects_never_cross() -> None:
     with pytest.raises(wire.WireError):
         wire.pack({}, {"v": np.array([object()], dtype=object)})

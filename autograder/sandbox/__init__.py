@@ -17,7 +17,7 @@ import socket
 from typing import Any
 
 from autograder import wire
-from autograder.plan import Case, Raised, run_case
+from autograder.plan import Case, run_case
 
 SOCKET_ENV = "AUTOGRADER_SOCKET"
 
@@ -40,21 +40,8 @@ def check(check_id: str, obj: Any) -> None:
             print(header.get("message", "El calificador rechazó esta comprobación."))
             return
         cases = [Case.from_wire(c) for c in wire.decode(header["cases"], buffers, trusted=True)]
-        outcomes = [_encodable(run_case(obj, case)) for case in cases]
+        outcomes = [wire.sanitize(run_case(obj, case)) for case in cases]
         wire.send(sock, {"type": "results", "check": check_id}, {"outcomes": outcomes})
         reply, _ = wire.receive(sock)
     print(reply.get("message", ""))
 
-
-def _encodable(outcome: Any) -> Any:
-    """Replace observations that cannot cross the boundary by a readable failure."""
-    if isinstance(outcome, Raised):
-        return outcome
-    safe = []
-    for value in outcome:
-        try:
-            wire.Encoder().encode(value)
-            safe.append(value)
-        except Exception as exc:  # noqa: BLE001 - any encoding failure becomes the observation
-            safe.append(Raised(f"valor no transferible: {exc}"))
-    return safe

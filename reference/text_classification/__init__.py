@@ -1,0 +1,1 @@
+"""Answer key and checks for the text-classification assignment (grader side only)."""

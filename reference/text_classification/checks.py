@@ -1,0 +1,246 @@
+"""Hidden checks for the text-classification assignment.
+
+Functions are checked against the answer key on random inputs drawn per student; models by
+architecture and compilation; training by what EarlyStopping must leave behind; and the
+student's exported model by its accuracy on the grader's held-out BBC split, whose texts go
+into the sandbox while the labels stay here. Tolerances: exact for text and integers; the
+restored-weights check allows 1e-3 relative between evaluate() and the best val_loss
+(the same float32 computation on CPU or GPU).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import keras
+import numpy as np
+
+from autograder.checks import Case, CaseGrade, Check, Diagnosis, Mistake, Observe, model_difference
+from autograder.plan import Raised
+from autograder.wire import Texts
+
+from . import data, key, mistakes
+
+WORDS = ("banco", "cuenta", "tarjeta", "crédito", "préstamo", "cobro", "queja", "cliente", "fraude",
+         "hipoteca", "interés", "pago", "servicio", "market", "shares", "film", "election", "game",
+         "mobile", "music", "minister", "profit", "team", "software")
+NOISE = ("XXXX", "xx/xx/2020", "XX", "!!", "$", "(", ")", "¿", "?", ",", ".", "%", "#", "12", "2024")
+
+
+def _sentence(rng: np.random.Generator, length: int, noisy: bool) -> str:
+    tokens = []
+    for _ in range(length):
+        word = str(rng.choice(WORDS))
+        if rng.random() < 0.3:
+            word = word.upper() if rng.random() < 0.5 else word.capitalize()
+        tokens.append(word)
+        if noisy and rng.random() < 0.35:
+            tokens.append(str(rng.choice(NOISE)))
+    return " ".join(tokens) + ("  " if noisy and rng.random() < 0.5 else "")
+
+
+class CleanText(Check):
+    name = "clean_text"
+    reference = staticmethod(key.clean_text)
+    mistakes = mistakes.CLEAN
+
+    def cases(self, rng: np.random.Generator) -> list[Case]:
+        return [Case(f"texto con ruido nº {i + 1}", (_sentence(rng, int(rng.integers(4, 14)), True),))
+                for i in range(6)]
+
+
+class MakeVectorizer(Check):
+    name = "make_vectorizer"
+    reference = staticmethod(key.make_vectorizer)
+    mistakes = mistakes.VECTORIZER
+
+    def cases(self, rng: np.random.Generator) -> list[Case]:
+        cases = []
+        for label, seq_len in (("secuencias más cortas que seq_len (relleno)", 14),
+                               ("secuencias más largas que seq_len (truncado)", 5)):
+            train = Texts(tuple(_sentence(rng, int(rng.integers(3, 9)), False).lower() for _ in range(12)))
+            other = Texts(tuple(_sentence(rng, int(rng.integers(3, 9)), False).lower() for _ in range(4)))
+            cases.append(Case(label, (train,), {"max_tokens": int(rng.integers(10, 16)), "seq_len": seq_len},
+                              observe=(Observe("method", name="get_vocabulary"),
+                                       Observe("method", name="__call__", args=(other,)))))
+        return cases
+
+
+@lru_cache(maxsize=1)
+def _unseen_words() -> frozenset[str]:
+    """Words of the development and held-out splits that never occur in the fitting split."""
+    def words(*splits: str) -> set[str]:
+        return {w for split in splits for text in data.load(split)[0] for w in key.clean_text(text).split()}
+    return frozenset(words("dev", "test") - words("fit"))
+
+
+class VectorizerTrainOnly(Check):
+    """The notebook's `vectorizer` global must be adapted on the training texts only."""
+
+    name = "vectorizer"
+    per_student = False
+    mistakes = (mistakes.ADAPTED_ON_TEST,)
+
+    def cases(self, rng: np.random.Generator) -> list[Case]:
+        return [Case("vocabulario del vectorizador del cuaderno", call=False,
+                     observe=(Observe("method", name="get_vocabulary"),))]
+
+    def grade_case(self, case: Case, got: object) -> CaseGrade:
+        if isinstance(got, Raised):
+            return CaseGrade(0.0, self.compare(case, got, [None]))
+        vocabulary = got[0]
+        if isinstance(vocabulary, Raised) or not isinstance(vocabulary, list):
+            return CaseGrade(0.0, Diagnosis("wrong_type", {"expected": "TextVectorization", "got": "?"}))
+        leaked = _unseen_words() & set(vocabulary)
+        if len(leaked) >= 3:
+            return CaseGrade(0.0, Diagnosis(mistakes.ADAPTED_ON_TEST.id, named=mistakes.ADAPTED_ON_TEST))
+        return CaseGrade(1.0)
+
+
+def _model_cases(rng: np.random.Generator) -> list[Case]:
+    cases = []
+    for label in ("configuración pequeña", "configuración mediana"):
+        args = (int(rng.integers(50, 500)), int(rng.integers(4, 17)), int(rng.integers(10, 41)),
+                int(rng.integers(2, 7)))
+        cases.append(Case(f"{label}: vocabulario, embedding, longitud y clases aleatorios", args,
+                          observe=(Observe("model"), Observe("method", name="get_compile_config"))))
+    return cases
+
+
+class BuildCnnClassifier(Check):
+    name = "build_cnn_classifier"
+    reference = staticmethod(key.build_cnn_classifier)
+    mistakes = mistakes.MODEL
+
+    def cases(self, rng: np.random.Generator) -> list[Case]:
+        return _model_cases(rng)
+
+    def compare(self, case: Case, got: object, expected: object) -> Diagnosis | None:
+        if isinstance(got, Raised) or isinstance(expected, Raised):
+            return super().compare(case, got, expected)
+        difference = model_difference(got[0], expected[0])
+        if difference is not None:
+            return difference
+        got_loss, exp_loss = mistakes.loss_summary(got[1]), mistakes.loss_summary(expected[1])
+        got_opt = (got[1] or {}).get("optimizer", {}) if isinstance(got[1], dict) else {}
+        got_opt = got_opt.get("class_name") if isinstance(got_opt, dict) else got_opt
+        if got_loss != exp_loss or str(got_opt).lower() != "adam":
+            return Diagnosis("wrong_compile", {"expected": f"Adam + {exp_loss[0]}",
+                                               "got": f"{got_opt} + {got_loss[0]} (from_logits={got_loss[1]})"})
+        return None
+
+
+class BuildLstmClassifier(BuildCnnClassifier):
+    name = "build_lstm_classifier"
+    reference = staticmethod(key.build_lstm_classifier)
+    mistakes = mistakes.LSTM
+
+
+class TrainClassifier(Check):
+    """Training is judged by what it must leave behind: a validation split, early stopping on
+    val_loss, and the best epoch's weights restored. The model and data come from the grader."""
+
+    name = "train_classifier"
+    mistakes = (mistakes.ONE_HOT_LABELS,)
+    epochs = 12
+
+    def cases(self, rng: np.random.Generator) -> list[Case]:
+        keras.utils.set_random_seed(int(rng.integers(2**31)))
+        model = key.build_cnn_classifier(60, 8, 16, 3)
+        # A fast learning rate on few samples with random labels: the model can only memorise,
+        # so val_loss bottoms out within a couple of epochs and then climbs.
+        model.compile(optimizer=keras.optimizers.Adam(0.02), loss="sparse_categorical_crossentropy",
+                      metrics=["accuracy"])
+        x = rng.integers(1, 60, size=(150, 16))
+        y = rng.integers(0, 3, size=150)
+        return [Case("modelo pequeño que sobreajusta", (model, x, y), {"epochs": self.epochs, "batch_size": 32},
+                     observe=(Observe("attr", name="history"),
+                              Observe("method", ("arg", 0), name="evaluate", args=(x[-30:], y[-30:]),
+                                      kwargs={"verbose": 0, "return_dict": True})))]
+
+    def grade_case(self, case: Case, got: object) -> CaseGrade:
+        if isinstance(got, Raised) or any(isinstance(o, Raised) for o in got):
+            raised = got if isinstance(got, Raised) else next(o for o in got if isinstance(o, Raised))
+            named = self.diagnose(case, raised, None)
+            return CaseGrade(0.0, named[0] if named else self.compare(case, raised, [None]), named)
+        history, evaluated = got
+        if not isinstance(history, dict) or "val_loss" not in history:
+            return CaseGrade(0.0, Diagnosis(mistakes.NO_VALIDATION.id, named=mistakes.NO_VALIDATION))
+        val_loss = [float(v) for v in history["val_loss"]]
+        best = min(val_loss)
+        problems: list[Mistake] = []
+        if len(val_loss) >= self.epochs and int(np.argmin(val_loss)) < len(val_loss) - 3:
+            problems.append(mistakes.NO_EARLY_STOPPING)
+        final = float(evaluated["loss"]) if isinstance(evaluated, dict) else float("nan")
+        if not abs(final - best) <= 1e-3 * max(1.0, abs(best)):
+            problems.append(mistakes.NOT_RESTORED)
+        if not problems:
+            return CaseGrade(1.0)
+        return CaseGrade(0.5 if len(problems) == 1 else 0.0, Diagnosis(problems[0].id, named=problems[0]),
+                         tuple(Diagnosis(m.id, named=m) for m in problems))
+
+
+class EvaluateClassifier(Check):
+    name = "evaluate_classifier"
+    reference = staticmethod(key.evaluate_classifier)
+    mistakes = mistakes.EVALUATE
+    rtol = 1e-9
+
+    def cases(self, rng: np.random.Generator) -> list[Case]:
+        cases = []
+        for label, classes in (("3 clases", 3), ("5 clases", 5)):
+            y_true = rng.integers(0, classes, size=40)
+            y_pred = np.where(rng.random(40) < 0.6, y_true, rng.integers(0, classes, size=40))
+            cases.append(Case(label, (y_true, y_pred)))
+        return cases
+
+
+TIERS = ((0.85, 1.0), (0.75, 0.75), (0.60, 0.5), (0.40, 0.25))
+
+
+class ExportedModel(Check):
+    """The notebook's `exported_model`: raw strings in, probabilities out, graded by accuracy on
+    the held-out split with partial-credit tiers."""
+
+    name = "exported_model"
+    per_student = False
+
+    def cases(self, rng: np.random.Generator) -> list[Case]:
+        texts, _ = data.load("test")
+        return [Case("noticias de prueba que guarda el calificador", call=False,
+                     observe=(Observe("method", name="predict", args=(Texts(tuple(texts)),),
+                                      kwargs={"verbose": 0}),))]
+
+    def grade_case(self, case: Case, got: object) -> CaseGrade:
+        _, labels = data.load("test")
+        if isinstance(got, Raised) or isinstance(got[0], Raised):
+            return CaseGrade(0.0, self.compare(case, got if isinstance(got, Raised) else got[0], [None]))
+        probs = got[0]
+        expected_shape = (len(labels), len(data.CLASSES))
+        if not isinstance(probs, np.ndarray) or probs.shape != expected_shape:
+            shape = getattr(probs, "shape", type(probs).__name__)
+            return CaseGrade(0.0, Diagnosis("wrong_shape", {"expected": expected_shape, "got": shape}))
+        accuracy = float(np.mean(probs.argmax(axis=1) == np.asarray(labels)))
+        fraction = next((credit for floor, credit in TIERS if accuracy >= floor), 0.0)
+        if not np.allclose(probs.sum(axis=1), 1.0, atol=1e-3):
+            fraction *= 0.5
+            note = _accuracy_note(accuracy, "sus salidas no son probabilidades (¿falta la softmax?)",
+                                  "its outputs are not probabilities (missing softmax?)")
+            return CaseGrade(fraction, Diagnosis("text.export_not_probabilities", named=note))
+        if fraction < 1.0:
+            return CaseGrade(fraction, Diagnosis("text.low_accuracy", named=_accuracy_note(
+                accuracy, "entrena más épocas o revisa la limpieza y el vectorizador",
+                "train for more epochs or check the cleaning and the vectoriser")))
+        return CaseGrade(1.0)
+
+
+def _accuracy_note(accuracy: float, es: str, en: str) -> Mistake:
+    return Mistake("text.low_accuracy",
+                   f"Tu modelo exportado acierta el {accuracy:.0%} de las noticias de prueba (el 85 % o más da la "
+                   f"nota completa): {es}.",
+                   f"Your exported model gets {accuracy:.0%} of the test news right (85% or more earns full "
+                   f"credit): {en}.")
+
+
+CHECKS = [CleanText(), MakeVectorizer(), VectorizerTrainOnly(), BuildCnnClassifier(), BuildLstmClassifier(),
+          TrainClassifier(), EvaluateClassifier(), ExportedModel()]
