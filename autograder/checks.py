@@ -127,7 +127,7 @@ def compare_values(got: Any, expected: Any, rtol: float, strict_dtype: bool = Fa
             return Diagnosis("wrong_type", {"expected": _type_name(expected), "got": _type_name(got)})
         if len(got) != len(expected):
             return Diagnosis("wrong_length", {"expected": len(expected), "got": len(got)})
-        for g, e in zip(got, expected):
+        for g, e in zip(got, expected, strict=True):
             diagnosis = compare_values(g, e, rtol, strict_dtype)
             if diagnosis is not None:
                 return diagnosis
@@ -183,7 +183,7 @@ def model_difference(got: Any, expected: dict[str, Any], lang: str = "es") -> Di
     if not isinstance(got, dict) or "layers" not in got:
         return Diagnosis("wrong_type", {"expected": "keras.Model", "got": type(got).__name__})
     got_layers, exp_layers = got["layers"], expected["layers"]
-    for index, (g, e) in enumerate(zip(got_layers, exp_layers), start=1):
+    for index, (g, e) in enumerate(zip(got_layers, exp_layers, strict=False), start=1):  # counts compared below
         if _layer_text(g) != _layer_text(e) or g.get("output_shape") != e.get("output_shape"):
             return Diagnosis("wrong_architecture", {
                 "where": index, "expected": f"{_layer_text(e)} → {e.get('output_shape')}",
@@ -224,7 +224,10 @@ class Check:
         """None when ``got`` matches ``expected`` (which may itself be a raised error)."""
         if isinstance(expected, Raised) or isinstance(got, Raised):
             return compare_values(got, expected, self.rtol)
-        for spec, g, e in zip(case.observe, got, expected):
+        if not isinstance(got, list) or len(got) != len(expected):
+            # Only a tampered client sends a different number of observations than asked for.
+            return Diagnosis("wrong_values")
+        for spec, g, e in zip(case.observe, got, expected, strict=True):
             diagnosis = compare_values(g, e, self.rtol, self.strict_dtype)
             if diagnosis is not None:
                 if spec.target[0] == "arg" and spec.kind == "value" and diagnosis.mistake != "exception":
@@ -257,10 +260,10 @@ class Check:
         return tuple(found)
 
     def verdict(self, check_id: str, cases: list[Case], outcomes: list[CaseOutcome], lang: str) -> CheckVerdict:
-        grades = [self.grade_case(case, got) for case, got in zip(cases, outcomes)]
+        grades = [self.grade_case(case, got) for case, got in zip(cases, outcomes, strict=True)]
         fraction = sum(g.fraction for g in grades) / len(grades) if grades else 0.0
         passed = sum(1 for g in grades if g.fraction >= 1.0)
-        failing = [(case, got, g) for case, got, g in zip(cases, outcomes, grades) if g.diagnosis is not None]
+        failing = [(case, got, g) for case, got, g in zip(cases, outcomes, grades, strict=True) if g.diagnosis is not None]
         if not failing:
             message = messages.text("passed", lang, passed=passed, total=len(cases))
             return CheckVerdict(check_id, True, fraction, None, message, passed, len(cases))

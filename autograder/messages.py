@@ -124,6 +124,14 @@ _CATALOGUE: dict[str, dict[str, str]] = {
         "es": "El kernel envió un mensaje no válido al calificador: {error}",
         "en": "The kernel sent an invalid message to the grader: {error}",
     },
+    "grader_error": {
+        "es": "El calificador no pudo evaluar esta comprobación; el equipo docente la revisará a mano.",
+        "en": "The grader could not evaluate this check; the teaching staff will review it by hand.",
+    },
+    "flag_grader_error": {
+        "es": "Error del calificador al evaluar «{check}»: {error}",
+        "en": "Grader error while judging “{check}”: {error}",
+    },
     "refused": {
         "es": "El calificador rechazó esta comprobación: no corresponde a la celda en ejecución.",
         "en": "The grader refused this check: it does not belong to the running cell.",

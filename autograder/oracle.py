@@ -106,8 +106,8 @@ class OracleSession:
             with conn:
                 try:
                     self.handle(conn)
-                except (wire.WireError, OSError, ValueError, KeyError, TypeError) as exc:
-                    self._flag("flag_protocol", error=str(exc)[:300])
+                except Exception as exc:  # noqa: BLE001 - whatever the kernel sends, keep serving
+                    self._flag("flag_protocol", error=f"{type(exc).__name__}: {exc}"[:300])
 
     def handle(self, conn: socket.socket) -> None:
         header, _ = wire.receive(conn, self.max_message_bytes)
@@ -126,7 +126,12 @@ class OracleSession:
         outcomes = wire.decode(header.get("outcomes"), buffers)
         if header.get("type") != "results" or not isinstance(outcomes, list) or len(outcomes) != len(cases):
             raise wire.WireError("results do not match the cases sent")
-        verdict = self.judge(check_id, cases, outcomes)
+        try:
+            verdict = self.judge(check_id, cases, outcomes)
+        except Exception as exc:  # noqa: BLE001 - a failing check must cost a verdict, not the session
+            log.exception("check %s failed while judging %s", check_id, self.student)
+            verdict = CheckVerdict(check_id, False, 0.0, "grader_error", messages.text("grader_error", self.lang))
+            self._flag("flag_grader_error", check=check_id, error=f"{type(exc).__name__}: {exc}"[:300])
         with self._lock:
             self.verdicts[check_id] = verdict
             self.cell_of[check_id] = cell

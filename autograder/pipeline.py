@@ -175,7 +175,7 @@ def _score_cells(nb: nbformat.NotebookNode, oracle: OracleSession, lang: str) ->
     for index, (grade_id, check_ids) in graded_cells(nb).items():
         cell = nb.cells[index]
         verdicts = [oracle.verdicts.get(cid) if oracle.cell_of.get(cid) == grade_id else None for cid in sorted(check_ids)]
-        verdicts = [v or _not_run(cid, cell, lang) for v, cid in zip(verdicts, sorted(check_ids))]
+        verdicts = [v or _not_run(cid, cell, lang) for v, cid in zip(verdicts, sorted(check_ids), strict=True)]
         max_points = float(cell.metadata.nbgrader.get("points", 0))
         fraction = sum(v.fraction for v in verdicts) / len(verdicts) if verdicts else 0.0
         scores.append(CellScore(grade_id, max_points, round(max_points * fraction, 4), verdicts))

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """How a submission's grading ended. Every submission gets exactly one."""
 
     GRADED = "graded"        # every cell ran (cell errors are the student's and cost points)

@@ -84,3 +84,27 @@ def test_oracle_serves_a_real_socket(tmp_path) -> None:
             session.end_cell()
     assert session.verdicts["rnn.rnn_step_forward"].passed
     assert session.cell_of["rnn.rnn_step_forward"] == "test_rnn_step_forward"
+
+
+def test_a_forged_short_observation_list_does_not_pass() -> None:
+    session = _session()
+    cases = session.cases("rnn.rnn_step_forward")
+    verdict = session.judge("rnn.rnn_step_forward", cases, [[] for _ in cases])
+    assert not verdict.passed and verdict.fraction == 0
+
+
+def test_a_check_that_fails_while_judging_costs_a_verdict_not_the_session(tmp_path, monkeypatch) -> None:
+    from autograder.sandbox import check
+
+    session = _session()
+    monkeypatch.setattr(session, "judge", lambda *args: 1 / 0)
+    path = tmp_path / "oracle.sock"
+    key = COURSE.assignment("rnn").module("key")
+    monkeypatch.setenv("AUTOGRADER_SOCKET", str(path))
+    with session.serve(path):
+        for grade_id, check_id in (("a", "rnn.rnn_step_forward"), ("b", "rnn.rnn_forward")):
+            session.begin_cell(grade_id, {check_id})
+            check(check_id, getattr(key, check_id.split(".")[1]))
+            session.end_cell()
+    assert [v.mistake for v in session.verdicts.values()] == ["grader_error", "grader_error"]
+    assert len(session.flags) == 2
