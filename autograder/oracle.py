@@ -24,7 +24,7 @@ import numpy as np
 from autograder import messages, wire
 from autograder.checks import Check, observe, summarise
 from autograder.course import Assignment, Course, CourseError
-from autograder.plan import Case
+from autograder.plan import Case, Raised
 from autograder.records import CheckVerdict
 
 log = logging.getLogger(__name__)
@@ -126,6 +126,7 @@ class OracleSession:
         outcomes = wire.decode(header.get("outcomes"), buffers)
         if header.get("type") != "results" or not isinstance(outcomes, list) or len(outcomes) != len(cases):
             raise wire.WireError("results do not match the cases sent")
+        outcomes = [self._well_formed(outcome, case) for outcome, case in zip(outcomes, cases, strict=True)]
         try:
             verdict = self.judge(check_id, cases, outcomes)
         except Exception as exc:  # noqa: BLE001 - a failing check must cost a verdict, not the session
@@ -136,6 +137,13 @@ class OracleSession:
             self.verdicts[check_id] = verdict
             self.cell_of[check_id] = cell
         wire.send(conn, {"type": "verdict", "message": verdict.message})
+
+    def _well_formed(self, outcome: Any, case: Case) -> Any:
+        """Checks may rely on getting one observation per Observe; only a tampered client differs."""
+        if isinstance(outcome, Raised) or (isinstance(outcome, list) and len(outcome) == len(case.observe)):
+            return outcome
+        self._flag("flag_protocol", error=f"malformed observations for case {case.label!r}")
+        return Raised("ProtocolError: observaciones incompletas")
 
     def judge(self, check_id: str, cases: list[Case], outcomes: list[Any]) -> CheckVerdict:
         return self.checks[check_id].verdict(check_id, cases, outcomes, self.lang)

@@ -1,0 +1,1 @@
+"""Autoencoders: dense, convolutional, denoising, anomaly detection and greedy pretraining."""

@@ -1,0 +1,60 @@
+"""Demo students for the autoencoders assignment: one per common mistake."""
+
+from autograder.demo import Submission
+
+SUBMISSIONS = [
+    Submission("ana", "respuesta de referencia", full_marks=True),
+    Submission("blanca", "cuaderno sin resolver", blank=True),
+    Submission("bruno", "filtros del decodificador en el mismo orden que el codificador", cells={
+        "build_conv_autoencoder": '''\
+def build_conv_autoencoder(input_shape=(28, 28, 1), filters=(16, 8)):
+    height, width, channels = input_shape
+    encoder = keras.Sequential([keras.Input(shape=tuple(input_shape))] + [
+        keras.layers.Conv2D(f, 3, strides=2, padding="same", activation="relu") for f in filters])
+    decoder = keras.Sequential(
+        [keras.Input(shape=(height // 4, width // 4, filters[-1]))]
+        + [keras.layers.Conv2DTranspose(f, 3, strides=2, padding="same", activation="relu") for f in filters]
+        + [keras.layers.Conv2D(channels, 3, padding="same", activation="sigmoid")])
+    return encoder, decoder, keras.Sequential([encoder, decoder])
+'''}, expect={"autoencoders.build_conv_autoencoder": "autoencoders.decoder_filter_order"}),
+    Submission("carla", "sigmoid con los píxeles sin escalar (0-255)", cells={
+        "prepare_data": '''X_fit = X_fit_raw
+X_test = X_test_raw
+print("X_fit:", X_fit.shape, X_fit.dtype, "| píxeles entre", X_fit.min(), "y", X_fit.max())
+'''}, expect={"autoencoders.autoencoder": "autoencoders.unscaled_data"}),
+    Submission("diego", "umbral calculado con los datos de prueba", cells={
+        "train_anomaly_detector": '''keras.utils.set_random_seed(0)
+_, _, anomaly_autoencoder = build_dense_autoencoder(784, 32, 8)
+anomaly_autoencoder.compile(optimizer=keras.optimizers.Adam(3e-3), loss="mse")
+normal_test = X_test[y_test == NORMAL_DIGIT]
+others_test = X_test[np.random.default_rng(1).choice(np.flatnonzero(y_test != NORMAL_DIGIT),
+                                                     size=len(normal_test), replace=False)]
+X_anomaly_test = np.concatenate([normal_test, others_test])
+is_anomaly_test = np.r_[np.zeros(len(normal_test), bool), np.ones(len(others_test), bool)]
+X_normal = X_fit[y_fit == NORMAL_DIGIT]
+anomaly_autoencoder.fit(X_normal, X_normal, epochs=10, batch_size=32, verbose=0)
+threshold = anomaly_threshold(reconstruction_errors(anomaly_autoencoder, X_anomaly_test), k=1.0)
+anomaly_detector = {"autoencoder": anomaly_autoencoder, "threshold": threshold}
+'''}, expect={"autoencoders.anomaly_detector": "autoencoders.threshold_leak"}),
+    Submission("elena", "error por píxel en lugar de por muestra", cells={
+        "reconstruction_errors": '''def reconstruction_errors(autoencoder, X):
+    return np.mean((X - autoencoder.predict(X, verbose=0)) ** 2, axis=0)
+'''}, expect={"autoencoders.reconstruction_errors": "autoencoders.per_feature_error"}),
+    Submission("fabio", "booleano de anomalía invertido (True = normal)", cells={
+        "detect_anomalies": '''def detect_anomalies(errors, threshold):
+    return np.asarray(errors) < threshold
+'''}, expect={"autoencoders.detect_anomalies": "autoencoders.inverted_anomaly"}),
+    Submission("gloria", "denoiser entrenado con entradas limpias", cells={
+        "train_denoiser": '''keras.utils.set_random_seed(0)
+_, _, denoiser = build_conv_autoencoder()
+denoiser.compile(optimizer=keras.optimizers.Adam(3e-3), loss="binary_crossentropy")
+images_fit = X_fit[:1000].reshape(-1, 28, 28, 1)
+denoiser.fit(images_fit, images_fit, epochs=3, batch_size=32, verbose=0)
+'''}, expect={"autoencoders.denoiser": "autoencoders.denoiser_clean_inputs"}),
+    Submission("hugo", "codificador entrenable en el clasificador", cells={
+        "classifier_from_encoder": '''def classifier_from_encoder(encoder, n_classes):
+    inputs = keras.Input(shape=encoder.input_shape[1:])
+    outputs = keras.layers.Dense(n_classes, activation="softmax")(encoder(inputs))
+    return keras.Model(inputs, outputs)
+'''}, expect={"autoencoders.classifier_from_encoder": "autoencoders.encoder_trainable"}),
+]
