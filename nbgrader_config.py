@@ -23,5 +23,14 @@ c.Autograder.lang = "es"
 c.Autograder.cell_timeout = 30.0
 c.Autograder.notebook_timeout = 300.0
 
+# Limits for each submission's kernel; both runners take the same settings.
 c.LocalRunner.memory_mb = 6144
 c.LocalRunner.cpu_seconds = 900
+c.DockerRunner.memory_mb = 6144
+c.DockerRunner.cpu_seconds = 900
+# Docker only: the grading image (`autograder image build`), CPUs per container, GPUs
+# ("none", "all" or a count; `autograder grade --gpus` overrides), containers started ahead.
+c.DockerRunner.image = "autograder-grading:cpu"
+c.DockerRunner.cpus = 1.0
+c.DockerRunner.gpus = "none"
+c.DockerRunner.warm = 1

@@ -10,6 +10,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from autograder import image
 from autograder.course import Course, CourseError
 from autograder.records import Status, SubmissionResult
 from autograder.runners import RunnerError, make_runner
@@ -167,6 +168,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=["es", "en"])
     p.add_argument("--gpus", help="docker runner: GPUs for each container: all, a count, or none")
     p.set_defaults(func=cmd_demo)
+
+    image.add_parser(sub)
     return parser
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import warnings
 from pathlib import Path
 
@@ -19,6 +20,20 @@ warnings.filterwarnings("ignore", message=".*not in session.*")
 @pytest.fixture(scope="session")
 def course() -> Course:
     return COURSE
+
+
+@pytest.fixture(scope="session")
+def docker_engine() -> None:
+    """A reachable Docker engine with the grading image, or a skip (a failure where
+    AUTOGRADER_REQUIRE_DOCKER is set, as .ci/run does once .ci/docker-setup.sh provided both)."""
+    from autograder.runners import RunnerError, make_runner
+
+    try:
+        make_runner("docker").prepare()
+    except RunnerError as exc:
+        if os.environ.get("AUTOGRADER_REQUIRE_DOCKER"):
+            pytest.fail(f"Docker grading is required here but not available: {exc}")
+        pytest.skip(f"Docker grading not available: {exc}")
 
 
 @pytest.fixture(scope="session")

@@ -1,8 +1,9 @@
-"""End-to-end tier: hostile submissions are contained by the local runner's sandbox.
+"""End-to-end tier: hostile submissions are contained by each runner's sandbox.
 
 Each student below has a correct rnn_step_forward followed by something hostile in the same
 cell. Every one must end with an explicit status, the hostile action must fail inside the
-sandbox, and the rest of the batch must be graded normally.
+sandbox, and the rest of the batch must be graded normally: with the local runner (bubblewrap)
+and with the Docker runner (one container per submission).
 """
 
 from __future__ import annotations
@@ -80,9 +81,12 @@ for target in ("/usr/evil.py", {str(COURSE.root / 'evil.txt')!r}, "/etc/evil"):
 }
 
 
-@pytest.fixture(scope="module")
-def hostile_class(tmp_path_factory):
-    demo = build_class(COURSE, "rnn", tmp_path_factory.mktemp("hostile"))
+@pytest.fixture(scope="module", params=["local", pytest.param("docker", marks=pytest.mark.docker)])
+def hostile_class(request, tmp_path_factory):
+    runner = request.param
+    if runner == "docker":
+        request.getfixturevalue("docker_engine")
+    demo = build_class(COURSE, "rnn", tmp_path_factory.mktemp(f"hostile-{runner}"))
     assignment = demo.assignment("rnn")
     for student, code in HOSTILE.items():
         folder = demo.root / "submitted" / student / "rnn"
@@ -90,7 +94,7 @@ def hostile_class(tmp_path_factory):
         submission = Submission(student, student, cells={"rnn_step_forward": _CORRECT + code})
         nbformat.write(student_notebook(assignment, "rnn", submission), str(folder / "rnn.ipynb"))
     students = [*HOSTILE, "ana"]
-    results = {r.student: r for r in grade(demo, "rnn", "local", workers=2, lang="es", students=students)}
+    results = {r.student: r for r in grade(demo, "rnn", runner, workers=2, lang="es", students=students)}
     return demo, results
 
 

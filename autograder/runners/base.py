@@ -95,6 +95,12 @@ class Runner(LoggingConfigurable):
         raises :class:`RunnerError` when grading cannot proceed."""
         raise NotImplementedError
 
+    def limits(self) -> dict[str, int]:
+        """The kernel's rlimits (applied by ``autograder.sandbox.launch.apply_limits``)."""
+        mib = 1024 * 1024
+        return {"memory_bytes": self.memory_mb * mib, "cpu_seconds": self.cpu_seconds,
+                "max_processes": self.max_processes, "max_file_bytes": self.max_file_mb * mib}
+
     def kernel_manager(self, job: KernelJob) -> AsyncKernelManager:
         """A kernel manager (not yet started) whose kernel runs isolated for ``job``."""
         raise NotImplementedError

@@ -60,11 +60,6 @@ class LocalRunner(Runner):
     def _bwrap() -> str | None:
         return shutil.which("bwrap")
 
-    def limits(self) -> dict[str, int]:
-        mib = 1024 * 1024
-        return {"memory_bytes": self.memory_mb * mib, "cpu_seconds": self.cpu_seconds,
-                "max_processes": self.max_processes, "max_file_bytes": self.max_file_mb * mib}
-
     def sandbox_prefix(self, job: KernelJob) -> list[str]:
         bwrap = self._bwrap()
         if bwrap is None or not sys.platform.startswith("linux"):

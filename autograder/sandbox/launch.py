@@ -20,15 +20,19 @@ _LIMITS = {
 }
 
 
-def main(argv: list[str]) -> None:
-    if len(argv) < 3 or argv[1] != "--":
-        sys.exit("usage: python -m autograder.sandbox.launch LIMITS_JSON -- COMMAND...")
-    limits = json.loads(argv[0])
+def apply_limits(limits: dict[str, int]) -> None:
+    """Set the kernel's rlimits (see ``Runner.limits``) on this process; no core dumps."""
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     for key, which in _LIMITS.items():
         value = limits.get(key)
         if value:
             resource.setrlimit(which, (int(value), int(value)))
+
+
+def main(argv: list[str]) -> None:
+    if len(argv) < 3 or argv[1] != "--":
+        sys.exit("usage: python -m autograder.sandbox.launch LIMITS_JSON -- COMMAND...")
+    apply_limits(json.loads(argv[0]))
     os.execvp(argv[2], argv[2:])
 
 

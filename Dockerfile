@@ -1,0 +1,43 @@
+# The grading image: Debian bookworm, Debian's Python 3.11, the course's pinned environment and
+# the sandbox side of the autograder. No answer key: reference/ never enters the build context.
+# Build it with `autograder image build [--variant cpu|gpu]`, which fills wheelhouse/ on the host
+# first; the build itself needs no network (`docker build --network none`).
+FROM debian:bookworm-slim
+
+ARG VARIANT=cpu
+
+# dpkg -i takes no pre-dependency order into account: a few passes settle the chain
+# python3.11-minimal -> python3-minimal -> python3.
+COPY wheelhouse/debs/ /tmp/debs/
+RUN for pass in 1 2 3; do dpkg -i --skip-same-version /tmp/debs/*.deb && break; done \
+    && dpkg --audit && python3 -m venv --help >/dev/null && rm -rf /tmp/debs
+
+# Bookworm's Python is 3.11.2; a few pinned pure-Python wheels declare >=3.11.5 without
+# needing anything newer.
+COPY wheelhouse/${VARIANT}/ /tmp/wheels/
+RUN python3 -m venv /opt/venv \
+    && /opt/venv/bin/pip install --no-index --no-cache-dir --ignore-requires-python --find-links /tmp/wheels \
+       -r /tmp/wheels/requirements.txt -c /tmp/wheels/constraints.txt \
+    && rm -rf /tmp/wheels
+
+# No home directory in the image: each container mounts a fresh tmpfs there (world-writable,
+# as the kernel runs under a uid of its own).
+RUN useradd --uid 1000 --no-create-home --home-dir /home/student --shell /usr/sbin/nologin student
+
+COPY autograder/ /opt/venv/lib/python3.11/site-packages/autograder/
+RUN /opt/venv/bin/python -m compileall -q /opt/venv/lib/python3.11/site-packages/autograder
+
+ENV PATH=/opt/venv/bin:/usr/local/bin:/usr/bin:/bin \
+    HOME=/home/student \
+    LANG=C.UTF-8 \
+    PYTHONNOUSERSITE=1 \
+    PYTHONDONTWRITEBYTECODE=1 \
+    MPLBACKEND=Agg \
+    TF_CPP_MIN_LOG_LEVEL=3 \
+    TF_ENABLE_ONEDNN_OPTS=0 \
+    KERAS_BACKEND=tensorflow \
+    AUTOGRADER_TF_VARIANT=${VARIANT}
+
+USER student
+WORKDIR /
+CMD ["python", "-m", "autograder.sandbox.pool", "--help"]

@@ -1,0 +1,87 @@
+"""A warm grading container: import the heavy libraries first, then become the kernel.
+
+Usage: ``python -m autograder.sandbox.pool DIR [--preload MODULE ...] [--idle SECONDS]
+[--limits JSON]``.
+The container starts before any submission is assigned to it. It imports numpy, TensorFlow
+and Keras (seconds of work), writes ``DIR/ready``, then waits for ``DIR/start``: a JSON object
+``{"argv": [...], "env": {...}}`` that the grader writes once a submission's files, connection
+file and oracle socket are in ``DIR``. It then starts the grading kernel in this same process
+(:func:`autograder.sandbox.kernel.main`), so the imports are already done when the student's
+first cell runs. The kernel's rlimits (``--limits``, as for the local runner) are set after the
+imports, so a memory bomb meets a MemoryError rather than the container's OOM killer, and the
+CPU budget is the student's. Nothing else is read from ``DIR``; with no start request within ``--idle``
+seconds (an abandoned pool) the container simply exits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+POLL_SECONDS = 0.005
+MAX_REQUEST_BYTES = 64 * 1024
+
+
+def _preload(modules: list[str]) -> None:
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            continue
+
+
+def _seed_preloaded() -> None:
+    """What the kernel's import hook does when the notebook imports TensorFlow itself."""
+    from autograder.sandbox.kernel import SEED
+
+    tensorflow = sys.modules.get("tensorflow")
+    if tensorflow is not None:
+        tensorflow.random.set_seed(SEED)
+        tensorflow.config.experimental.enable_op_determinism()
+
+
+def _wait_for_start(directory: Path, idle_seconds: float) -> dict[str, object] | None:
+    request = directory / "start"
+    deadline = time.monotonic() + idle_seconds
+    while time.monotonic() < deadline:
+        if request.exists():
+            with request.open("rb") as handle:
+                return json.loads(handle.read(MAX_REQUEST_BYTES))
+        if not directory.is_dir():
+            return None
+        time.sleep(POLL_SECONDS)
+    return None
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="python -m autograder.sandbox.pool")
+    parser.add_argument("directory", type=Path)
+    parser.add_argument("--preload", nargs="*", default=["numpy", "tensorflow", "keras"])
+    parser.add_argument("--idle", type=float, default=1800.0)
+    parser.add_argument("--limits", type=json.loads, default={})
+    args = parser.parse_args(argv)
+    _preload(args.preload)
+    (args.directory / "ready").write_text(str(os.getpid()))
+    request = _wait_for_start(args.directory, args.idle)
+    if request is None:
+        sys.exit(0)
+    env = request.get("env", {})
+    kernel_argv = request.get("argv", [])
+    if not isinstance(env, dict) or not isinstance(kernel_argv, list):
+        sys.exit("malformed start request")
+    os.environ.update({str(k): str(v) for k, v in env.items()})
+    from autograder.sandbox import kernel
+    from autograder.sandbox.launch import apply_limits
+
+    _seed_preloaded()
+    apply_limits(args.limits)
+    kernel.main([str(a) for a in kernel_argv])
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
