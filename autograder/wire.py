@@ -64,6 +64,21 @@ class Texts:
         return array
 
 
+@dataclass(frozen=True)
+class PackageFile:
+    """A data file shipped inside an installed package, passed as its path on the receiving side
+    (oracle to sandbox only): the grader's and the sandbox's Python may be installed in
+    different places, as in the Docker image."""
+
+    package: str
+    path: str
+
+    def build(self) -> str:
+        from importlib.resources import files
+
+        return str(files(self.package).joinpath(self.path))
+
+
 @dataclass
 class Encoder:
     buffers: list[bytes] = field(default_factory=list)
@@ -97,6 +112,8 @@ class Encoder:
             return {"$raised": value.error}
         if isinstance(value, Texts):
             return {"$texts": [str(item) for item in value.items]}
+        if isinstance(value, PackageFile):
+            return {"$package_file": [value.package, value.path]}
         if isinstance(value, OptimizerSpec):
             return {"$optimizer": {"class_name": value.class_name, "config": self.encode(value.config)}}
         if _is_keras_model(value):
@@ -192,6 +209,11 @@ def decode(tree: Any, buffers: list[bytes], *, trusted: bool = False) -> Any:
         if not trusted:
             raise WireError("the sandbox may not send optimisers")
         return OptimizerSpec(str(body["class_name"]), decode(body["config"], buffers, trusted=True)).build()
+    if tag == "$package_file":
+        if not trusted:
+            raise WireError("the sandbox may not send package files")
+        package, path = (str(part) for part in body)
+        return PackageFile(package, path).build()
     raise WireError(f"unknown value tag {tag!r}")
 
 

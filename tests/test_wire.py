@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import threading
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -29,6 +30,11 @@ def test_texts_arrive_as_an_object_array_of_strings() -> None:
     assert copy.dtype == object and list(copy) == ["hola mundo", "adiós"]
 
 
+def test_package_files_arrive_as_a_path_in_the_receivers_installation() -> None:
+    path = wire.roundtrip(wire.PackageFile("gensim", "test/test_data/test_glove.txt"))
+    assert isinstance(path, str) and Path(path).is_file()
+
+
 def test_object_arrays_and_unknown_objects_never_cross() -> None:
     with pytest.raises(wire.WireError):
         wire.pack({}, {"v": np.array([object()], dtype=object)})
@@ -41,6 +47,8 @@ def test_sandbox_may_not_send_models_or_optimisers() -> None:
         wire.decode({"$keras": 0}, [b"PK..."])
     with pytest.raises(wire.WireError):
         wire.decode({"$optimizer": {"class_name": "Adam", "config": {}}}, [])
+    with pytest.raises(wire.WireError):
+        wire.decode({"$package_file": ["os", "../../etc/passwd"]}, [])
 
 
 def test_frames_over_the_cap_are_refused_before_reading() -> None:

@@ -1,0 +1,89 @@
+"""Demo students for the one-hot vs embeddings assignment: one per common mistake."""
+
+from autograder.demo import Submission
+
+SUBMISSIONS = [
+    Submission("ana", "respuesta de referencia", full_marks=True),
+    Submission("blanca", "cuaderno sin resolver", blank=True),
+    Submission("bruno", "palabras reales desde el 1 y desconocidas al 0", cells={
+        "build_vocab": '''\
+def build_vocab(token_lists, min_count=1):
+    from collections import Counter
+
+    counts = Counter(token for tokens in token_lists for token in tokens)
+    words = sorted((w for w, c in counts.items() if c >= min_count), key=lambda w: (-counts[w], w))
+    vocab = {"<pad>": 0}
+    for index, word in enumerate(words, start=1):
+        vocab[word] = index
+    return vocab
+''',
+        "encode": '''\
+def encode(tokens, vocab):
+    return np.array([vocab.get(token, 0) for token in tokens])
+'''}, expect={"embeddings.build_vocab": "embeddings.pad_unk_off_by_one",
+              "embeddings.encode": "embeddings.pad_unk_off_by_one"}),
+    Submission("carla", "vocabulario solo en orden alfabético", cells={"build_vocab": '''\
+def build_vocab(token_lists, min_count=1):
+    from collections import Counter
+
+    counts = Counter(token for tokens in token_lists for token in tokens)
+    vocab = {"<pad>": 0, "<unk>": 1}
+    for word in sorted(counts):
+        if counts[word] >= min_count:
+            vocab[word] = len(vocab)
+    return vocab
+'''}, expect={"embeddings.build_vocab": "embeddings.vocab_alphabetical"}),
+    Submission("diego", "empates en orden de aparición (most_common)", cells={"build_vocab": '''\
+def build_vocab(token_lists, min_count=1):
+    from collections import Counter
+
+    counts = Counter(token for tokens in token_lists for token in tokens)
+    vocab = {"<pad>": 0, "<unk>": 1}
+    for word, count in counts.most_common():
+        if count >= min_count:
+            vocab[word] = len(vocab)
+    return vocab
+'''}, expect={"embeddings.build_vocab": "embeddings.vocab_ties"}),
+    Submission("elena", "filas de la matriz desplazadas dos posiciones", cells={"build_embedding_matrix": '''\
+def build_embedding_matrix(vocab, vectors, dim):
+    matrix = np.zeros((len(vocab), dim), dtype=np.float32)
+    words = [w for w in vocab if w not in ("<pad>", "<unk>")]
+    for row, word in enumerate(words):
+        if word in vectors:
+            matrix[row] = vectors[word]
+    return matrix
+'''}, expect={"embeddings.build_embedding_matrix": "embeddings.rows_misaligned"}),
+    Submission("fabio", "coseno sin dividir entre las normas", cells={"cosine_similarity": '''\
+def cosine_similarity(u, v):
+    return float(np.dot(u, v))
+'''}, expect={"embeddings.cosine_similarity": "embeddings.cosine_no_norm"}),
+    Submission("gloria", "coseno que divide entre cero con un vector nulo", cells={"cosine_similarity": '''\
+def cosine_similarity(u, v):
+    return float(np.dot(u, v) / (np.linalg.norm(u) * np.linalg.norm(v)))
+'''}, expect={"embeddings.cosine_similarity": "embeddings.cosine_zero_division"}),
+    Submission("hugo", "búsqueda que devuelve float64 con W en float32", cells={"embedding_lookup": '''\
+def embedding_lookup(indices, W):
+    indices = np.asarray(indices)
+    out = np.zeros(indices.shape + (W.shape[1],))
+    for position, index in np.ndenumerate(indices):
+        out[position] = W[index]
+    return out
+'''}, expect={"embeddings.embedding_lookup": "embeddings.float64_result"}),
+    Submission("ines", "capa Embedding entrenable", cells={"frozen_embedding_layer": '''\
+def frozen_embedding_layer(matrix):
+    return keras.layers.Embedding(matrix.shape[0], matrix.shape[1], weights=[matrix])
+'''}, expect={"embeddings.frozen_embedding_layer": "embeddings.layer_trainable"}),
+    Submission("jorge", "argumentos de gensim 3 (size, iter)", cells={"train_word2vec": '''\
+def train_word2vec(token_lists, vector_size=50, window=3, min_count=1, sg=1, epochs=20, seed=0):
+    return Word2Vec(token_lists, size=vector_size, window=window, min_count=min_count, sg=sg, iter=epochs,
+                    seed=seed, workers=1)
+'''}, expect={"embeddings.train_word2vec": "embeddings.gensim3_keywords"}),
+    Submission("karim", "palabras sin vector con valores aleatorios", cells={"build_embedding_matrix": '''\
+def build_embedding_matrix(vocab, vectors, dim):
+    matrix = np.random.default_rng().normal(scale=0.1, size=(len(vocab), dim)).astype(np.float32)
+    for word, index in vocab.items():
+        if word in vectors:
+            matrix[index] = vectors[word]
+    return matrix
+'''}, expect={"embeddings.build_embedding_matrix": "embeddings.missing_not_zero"}),
+]
