@@ -54,8 +54,19 @@ def execute(nb: nbformat.NotebookNode, km: AsyncKernelManager, oracle: OracleSes
 
     async def run_cells() -> None:
         with log.open("wb") as sink:
-            async with client.async_setup_kernel(env=env, stdout=subprocess.DEVNULL, stderr=sink):
-                await run_each_cell()
+            try:
+                async with client.async_setup_kernel(env=env, stdout=subprocess.DEVNULL, stderr=sink):
+                    await run_each_cell()
+            finally:
+                await stop_kernel()
+
+    async def stop_kernel() -> None:
+        # nbclient leaves a kernel it was handed running; a grading worker lives for many
+        # submissions, so each kernel (and its sandbox or container) ends with its notebook.
+        if client.kc is not None:
+            client.kc.stop_channels()
+        if km.has_kernel and await km.is_alive():
+            await km.shutdown_kernel(now=True)
 
     async def run_each_cell() -> None:
         for index, cell in enumerate(nb.cells):
@@ -81,8 +92,7 @@ def execute(nb: nbformat.NotebookNode, km: AsyncKernelManager, oracle: OracleSes
             outcome.status = Status.TIMEOUT
             outcome.detail = messages.text("detail_timeout_notebook", lang, seconds=notebook_timeout)
             oracle.end_cell()
-            if await km.is_alive():
-                await km.shutdown_kernel(now=True)
+            await stop_kernel()
 
     asyncio.run(main())
     return outcome
