@@ -121,9 +121,27 @@ class _Pool:
         """The oldest container started ahead (waiting for it if it is still starting, which is
         never slower than a cold start), then start the next ones."""
         taken = self._upcoming.popleft().result() if self._upcoming else self._start()
+        self.fill()
+        return taken
+
+    @property
+    def started(self) -> bool:
+        return bool(self._upcoming)
+
+    def fill(self) -> None:
         while len(self._upcoming) < self._ahead:
             self._upcoming.append(self._starter.submit(self._start))
-        return taken
+
+    def wait_warm(self, timeout: float) -> bool:
+        """Wait until every container started ahead has its libraries imported."""
+        deadline = time.monotonic() + timeout
+        for future in list(self._upcoming):
+            box = future.result(timeout=max(0.0, deadline - time.monotonic()))
+            while not (box.directory / "ready").exists():
+                if time.monotonic() > deadline:
+                    return False
+                time.sleep(0.05)
+        return True
 
     def close(self) -> None:
         while self._upcoming:
@@ -267,6 +285,14 @@ class DockerRunner(Runner):
             _POOLS[key] = _Pool(spec, list(self.preload), self.limits(), self.warm, self.idle_seconds,
                                 self.sandbox_uid_base)
         return _POOLS[key]
+
+    def wait_warm(self, timeout: float = 300.0) -> bool:
+        """Start the warm pool if needed and wait until it is ready (benchmarks time warm
+        submissions with it); False when it did not get ready within ``timeout``."""
+        pool = self._pool()
+        if not pool.started:
+            pool.fill()
+        return pool.wait_warm(timeout)
 
     def job_uid(self) -> int | None:
         """Claims the next container; the job directory then belongs to that container's uid."""
