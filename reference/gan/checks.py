@@ -1,0 +1,275 @@
+"""Hidden checks for the GAN assignment.
+
+Builders are judged by architecture (layers, activations, output shapes, parameter counts).
+Noise with a seed and both losses are compared with the answer key on per-student random
+inputs, logits of shape (N,) and (N, 1); noise without a seed only by shape, dtype and
+statistics. `train_step` gets grader-built models (with BatchNormalization, whose output
+depends on `training`) and optimiser specs; the sandbox and the grader each rebuild the same
+models and fresh optimisers from them, take one step with the same noise, and the returned
+losses and every weight of both networks after the step (moving statistics included) must
+match the answer key's. The notebook's short training run is judged on its notebook globals.
+
+Tolerances. Losses and weights are float32 on CPU, compared to RTOL = 1e-5: losses as
+scalars, each weight tensor relative to its largest entry (not element by element: a weight
+that ends near zero is the difference of two larger numbers, w − lr·update, and its rounding is
+relative to those). Measured here: the same eager step in two CPU processes, with or without
+TensorFlow's op determinism, agrees bit for bit. A correct loss written another way (softplus,
+tf.nn.sigmoid_cross_entropy_with_logits), or the same step compiled with tf.function, changes
+the gradients by rounding, and Adam's first step, lr·g / (|g| + ε), amplifies that where a
+gradient nearly cancels to |g| ≈ ε: with Keras's default ε = 1e-7 the weights differed by up to
+4e-4 of their tensor's scale, with ε = 1e-3 by 5e-6. The cases therefore build Adam with
+ε = 0.1 (TensorFlow's Adam documentation calls 1.0 or 0.1 a good choice for Inception), which
+keeps those legitimate variants within 1e-6 of the scale, ten times under RTOL, while every
+named mistake moves some tensor by its whole scale. A grader on GPU would need about 1e-4: cuDNN picks convolution algorithms and reduction orders per device,
+so a GPU kernel and the CPU oracle differ by more than float32 rounding. Biases right before a
+BatchNormalization would break all this (their gradient is zero up to rounding), which is why
+the architectures use `use_bias=False` there, as the TensorFlow DCGAN tutorial does.
+
+A `@tf.function`-decorated `train_step` raises when handed the fresh models and optimisers of
+each case (its first trace created other variables); that error is named, not graded silently.
+TensorFlow and Keras are imported lazily.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from autograder.checks import (RESULT, Case, CaseGrade, Check, Diagnosis, Mistake, Observe, compare_values,
+                               model_difference)
+from autograder.plan import Raised
+from autograder.wire import OptimizerSpec
+
+from . import key, mistakes
+from .mistakes import NOISE_DIM, RTOL
+
+IMAGE_SHAPE = (8, 8, 1)
+SAMPLES_SHAPE = (16, *IMAGE_SHAPE)
+
+
+@lru_cache(maxsize=1)
+def digits() -> np.ndarray:
+    """scikit-learn's 8x8 digits scaled from 0..16 to [-1, 1], shaped (N, 8, 8, 1), as the notebook does."""
+    from sklearn.datasets import load_digits
+
+    return (load_digits().images / 8.0 - 1.0).astype("float32")[..., None]
+
+
+def _strip_inputs(description: Any) -> Any:
+    """A model description without InputLayer entries: Sequential and functional models agree."""
+    if not isinstance(description, dict) or "layers" not in description:
+        return description
+    return {**description, "layers": [l for l in description["layers"] if l.get("class") != "InputLayer"]}
+
+
+def _failed_observation(check: Check, case: Case, got: Any) -> Diagnosis | None:
+    if isinstance(got, Raised) or any(isinstance(o, Raised) for o in got):
+        raised = got if isinstance(got, Raised) else next(o for o in got if isinstance(o, Raised))
+        return check.compare(case, raised, [None])
+    return None
+
+
+def _es(value: float) -> str:
+    """A number as Spanish writes it, with a decimal comma."""
+    return f"{value:.2f}".replace(".", ",")
+
+
+class SampleNoise(Check):
+    name = "sample_noise"
+    reference = staticmethod(key.sample_noise)
+    mistakes = mistakes.NOISE
+    rtol = 1e-6
+    strict_dtype = True
+
+    def cases(self, rng: np.random.Generator) -> list[Case]:
+        return [Case("con semilla", (int(rng.integers(3, 10)), int(rng.integers(5, 21))),
+                     {"seed": int(rng.integers(10_000))}),
+                Case("con semilla, lote de una muestra", (1, int(rng.integers(5, 21)), int(rng.integers(10_000)))),
+                Case("sin semilla, lote grande (solo forma, tipo y estadísticas)", (400, 64))]
+
+    def grade_case(self, case: Case, got: Any) -> CaseGrade:
+        if len(case.args) > 2 or "seed" in case.kwargs:
+            return super().grade_case(case, got)
+        failed = _failed_observation(self, case, got)
+        if failed is not None:
+            return CaseGrade(0.0, failed)
+        values, shape = got[0], tuple(case.args)
+        if not isinstance(values, np.ndarray) or values.shape != shape:
+            return CaseGrade(0.0, Diagnosis("wrong_shape", {"expected": shape, "got": np.shape(values)}))
+        if values.dtype != np.float32:
+            return CaseGrade(0.0, Diagnosis("wrong_dtype", {"expected": "float32", "got": str(values.dtype)}))
+        mean, std = float(np.mean(values)), float(np.std(values))
+        # 25,600 draws: the mean's standard error is 0.006 and the std's 0.004, so 0.05 is ~10 sigma.
+        if abs(mean) <= 0.05 and abs(std - 1.0) <= 0.05:
+            return CaseGrade(1.0)
+        named = self.diagnose(case, got, None)
+        if named:
+            return CaseGrade(0.0, named[0], named)
+        return CaseGrade(0.0, Diagnosis("gan.noise_not_standard_normal", named=Mistake(
+            "gan.noise_not_standard_normal",
+            f"Tu ruido sin semilla no parece normal estándar: su media es {_es(mean)} y su desviación típica "
+            f"{_es(std)} (deberían ser 0 y 1).",
+            f"Your unseeded noise does not look standard normal: its mean is {mean:.2f} and its standard "
+            f"deviation {std:.2f} (they should be 0 and 1).")))
+
+
+class _ModelCheck(Check):
+    """A builder judged layer by layer against the answer key's model."""
+
+    def compare(self, case: Case, got: Any, expected: Any) -> Diagnosis | None:
+        if isinstance(got, Raised) or isinstance(expected, Raised) or isinstance(got[0], Raised):
+            return super().compare(case, got, expected)
+        return model_difference(_strip_inputs(got[0]), _strip_inputs(expected[0]))
+
+
+_MODEL = (Observe("model"),)
+
+
+def _image_shape(rng: np.random.Generator) -> tuple[int, int, int]:
+    """A random image shape the architectures accept: height and width multiples of 4."""
+    height, width = (int(v) for v in 4 * rng.integers(2, 9, size=2))
+    return height, width, int(rng.integers(1, 4))
+
+
+class BuildGenerator(_ModelCheck):
+    name = "build_generator"
+    reference = staticmethod(key.build_generator)
+    mistakes = mistakes.GENERATOR
+
+    def cases(self, rng: np.random.Generator) -> list[Case]:
+        shape = _image_shape(rng)
+        return [Case("el generador del cuaderno (ruido de 16, dígitos 8x8)", (NOISE_DIM, IMAGE_SHAPE), observe=_MODEL),
+                Case("otra dimensión del ruido y otra forma de imagen (quizá no cuadrada)", (int(rng.integers(4, 33)), shape),
+                     observe=_MODEL)]
+
+
+class BuildDiscriminator(_ModelCheck):
+    name = "build_discriminator"
+    reference = staticmethod(key.build_discriminator)
+    mistakes = mistakes.DISCRIMINATOR
+
+    def cases(self, rng: np.random.Generator) -> list[Case]:
+        shape = _image_shape(rng)
+        return [Case("el discriminador del cuaderno (dígitos 8x8)", (IMAGE_SHAPE,), observe=_MODEL),
+                Case("otra forma de imagen (quizá no cuadrada)", (shape,), observe=_MODEL)]
+
+
+def _logits(rng: np.random.Generator, n: int, column: bool, scale: float = 2.0) -> np.ndarray:
+    return (rng.normal(size=(n, 1) if column else n) * scale).astype("float32")
+
+
+class DiscriminatorLoss(Check):
+    name = "discriminator_loss"
+    reference = staticmethod(key.discriminator_loss)
+    mistakes = mistakes.DISC_LOSS
+    rtol = RTOL
+
+    def cases(self, rng: np.random.Generator) -> list[Case]:
+        n, m = int(rng.integers(4, 20)), int(rng.integers(20, 40))
+        return [Case("logits de forma (N,)", (_logits(rng, n, False), _logits(rng, n, False))),
+                Case("logits de forma (N, 1)", (_logits(rng, n, True), _logits(rng, n, True))),
+                Case("lotes real y falso de distinto tamaño", (_logits(rng, m, True), _logits(rng, n, True))),
+                Case("logits grandes (discriminador muy seguro)",
+                     (_logits(rng, n, True, scale=40.0), _logits(rng, n, True, scale=40.0)))]
+
+
+class GeneratorLoss(Check):
+    name = "generator_loss"
+    reference = staticmethod(key.generator_loss)
+    mistakes = mistakes.GEN_LOSS
+    rtol = RTOL
+
+    def cases(self, rng: np.random.Generator) -> list[Case]:
+        n = int(rng.integers(4, 30))
+        return [Case("logits de forma (N,)", (_logits(rng, n, False),)),
+                Case("logits de forma (N, 1)", (_logits(rng, n, True),)),
+                Case("logits grandes (discriminador muy seguro)", (_logits(rng, n, True, scale=40.0),))]
+
+
+def _adam(rng: np.random.Generator) -> OptimizerSpec:
+    # beta_1 = 0.5 as in the DCGAN paper; epsilon = 0.1 for the tolerance (module docstring).
+    learning_rate = float(np.round(rng.uniform(1e-3, 5e-3), 5))
+    return OptimizerSpec("Adam", {"learning_rate": learning_rate, "beta_1": 0.5, "epsilon": 0.1})
+
+
+class TrainStep(Check):
+    """One step from identical models and fresh optimisers on both sides; see the module docstring."""
+
+    name = "train_step"
+    reference = staticmethod(key.train_step)
+    mistakes = mistakes.TRAIN_STEP
+    rtol = RTOL
+
+    def compare(self, case: Case, got: Any, expected: Any) -> Diagnosis | None:
+        if isinstance(got, Raised) or isinstance(expected, Raised) or len(got) != len(expected):
+            return super().compare(case, got, expected)
+        diagnosis = compare_values(got[0], expected[0], self.rtol)
+        if diagnosis is not None:
+            return diagnosis
+        for g, e in zip(got[1:], expected[1:], strict=True):
+            if isinstance(g, Raised):
+                return compare_values(g, e, self.rtol)
+            if not isinstance(g, list) or len(g) != len(e):
+                return Diagnosis("wrong_values")
+            if not all(mistakes.weights_match(gw, ew) for gw, ew in zip(g, e, strict=True)):
+                return Diagnosis("wrong_values")
+        return None
+
+    def cases(self, rng: np.random.Generator) -> list[Case]:
+        import keras
+
+        X = digits()
+        observe = (RESULT, Observe("weights", ("arg", 2)), Observe("weights", ("arg", 3)))
+        cases = []
+        # A partial last batch, far smaller than the notebook's BATCH_SIZE and with its NOISE_DIM,
+        # so a step that draws its own BATCH_SIZE noise vectors still runs and can be recognised.
+        shapes = [("lote parcial: menos imágenes reales que BATCH_SIZE", int(rng.integers(5, 13)), NOISE_DIM),
+                  ("lote mediano con otra dimensión del ruido", int(rng.integers(20, 41)),
+                   int(rng.choice([8, 12, 24, 32])))]
+        for label, batch, noise_dim in shapes:
+            keras.utils.set_random_seed(int(rng.integers(2**31)))
+            generator = key.build_generator(noise_dim, IMAGE_SHAPE)
+            discriminator = key.build_discriminator(IMAGE_SHAPE)
+            real = X[rng.choice(len(X), size=batch, replace=False)]
+            noise = rng.normal(size=(batch, noise_dim)).astype("float32")
+            cases.append(Case(label, (real, noise, generator, discriminator, _adam(rng), _adam(rng)),
+                              observe=observe))
+        return cases
+
+
+class TrainingRun(Check):
+    """The notebook's `training_run` ({"history": {"gen_loss", "disc_loss"}, "samples"}): finite
+    losses at every step and samples of the digits' shape in [-1, 1]."""
+
+    name = "training_run"
+    per_student = False
+
+    def cases(self, rng: np.random.Generator) -> list[Case]:
+        return [Case("el entrenamiento corto del cuaderno", call=False,
+                     observe=(Observe("value", ("result", "history")), Observe("value", ("result", "samples"))))]
+
+    def grade_case(self, case: Case, got: Any) -> CaseGrade:
+        failed = _failed_observation(self, case, got)
+        if failed is not None:
+            return CaseGrade(0.0, failed)
+        history, samples = got
+        if not isinstance(history, dict) or set(history) != {"gen_loss", "disc_loss"}:
+            return CaseGrade(0.0, Diagnosis("wrong_type", {"expected": 'dict {"gen_loss", "disc_loss"}',
+                                                           "got": type(history).__name__}))
+        try:
+            losses = np.asarray([history["gen_loss"], history["disc_loss"]], dtype=np.float64)
+        except (TypeError, ValueError):
+            return CaseGrade(0.0, Diagnosis("wrong_type", {"expected": "list[float]",
+                                                           "got": type(history["gen_loss"]).__name__}))
+        if losses.size == 0 or not np.all(np.isfinite(losses)):
+            return CaseGrade(0.0, Diagnosis(mistakes.LOSSES_NOT_FINITE.id, named=mistakes.LOSSES_NOT_FINITE))
+        if (not isinstance(samples, np.ndarray) or samples.shape != SAMPLES_SHAPE or not np.all(np.isfinite(samples))
+                or samples.min() < -1.0 or samples.max() > 1.0):
+            return CaseGrade(0.0, Diagnosis(mistakes.SAMPLES_OUT_OF_RANGE.id, named=mistakes.SAMPLES_OUT_OF_RANGE))
+        return CaseGrade(1.0)
+
+
+CHECKS = [SampleNoise(), BuildGenerator(), BuildDiscriminator(), DiscriminatorLoss(), GeneratorLoss(), TrainStep(),
+          TrainingRun()]
