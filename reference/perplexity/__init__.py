@@ -1,0 +1,1 @@
+"""Answer key and checks for the language-model evaluation assignment (grader side only)."""
