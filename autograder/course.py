@@ -58,6 +58,31 @@ class Assignment:
     def notebooks(self) -> list[str]:
         return sorted(p.stem for p in self.source_dir.glob("*.ipynb"))
 
+    def imports(self) -> list[str]:
+        """Top-level modules the released notebooks import in graded runs (a runner may load
+        them ahead)."""
+        import ast
+
+        import nbformat
+
+        from autograder.execute import SKIP_TAG
+
+        found: set[str] = set()
+        for path in sorted(self.release_dir.glob("*.ipynb")):
+            for cell in nbformat.read(path, as_version=4).cells:
+                if cell.cell_type != "code" or SKIP_TAG in cell.get("metadata", {}).get("tags", []):
+                    continue
+                try:
+                    tree = ast.parse(cell.source)
+                except SyntaxError:  # IPython magics; such a cell's imports are simply not preloaded
+                    continue
+                for node in ast.walk(tree):
+                    if isinstance(node, ast.Import):
+                        found.update(alias.name.split(".")[0] for alias in node.names)
+                    elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                        found.add(node.module.split(".")[0])
+        return sorted(found)
+
     def module(self, name: str) -> ModuleType:
         """Import ``reference/<assignment>/<name>.py`` as part of a package of its own."""
         package = f"_course_reference.{self.name}"

@@ -98,6 +98,7 @@ def grade_submission(root: str, assignment_name: str, student: str, runner_name:
         settings = course.settings()
         lang = lang or settings.lang
         runner = make_runner(runner_name, runner_config(course, overrides))
+        runner.expect_imports(assignment.imports())
         notebooks = [_grade_notebook(course, assignment, student, name, runner, lang)
                      for name in assignment.notebooks]
     except Exception:  # noqa: BLE001 - a grader failure on one submission must not stop the batch

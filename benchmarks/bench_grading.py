@@ -47,7 +47,9 @@ def grader_single(demo: Course, assignment: str, students: list[str], runner: st
     times = []
     for student in students:
         if runner == "docker":
-            make_runner(runner, runner_config(demo, None)).wait_warm()
+            docker = make_runner(runner, runner_config(demo, None))
+            docker.expect_imports(demo.assignment(assignment).imports())
+            docker.wait_warm()
         times.append(grade_submission(str(demo.root), assignment, student, runner).seconds)
     return times
 

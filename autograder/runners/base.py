@@ -95,6 +95,10 @@ class Runner(LoggingConfigurable):
         raises :class:`RunnerError` when grading cannot proceed."""
         raise NotImplementedError
 
+    def expect_imports(self, modules: list[str]) -> None:
+        """Told, before any job, the modules the assignment's notebooks import; runners that
+        start kernels ahead of need may load them early. Others ignore it."""
+
     def limits(self) -> dict[str, int]:
         """The kernel's rlimits (applied by ``autograder.sandbox.launch.apply_limits``)."""
         mib = 1024 * 1024

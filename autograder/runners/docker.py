@@ -7,10 +7,11 @@ The container sees only its own job directory, mounted at the same path as on th
 the kernel's IPC sockets and the oracle's socket have one name on both sides; the oracle stays
 on the host. Nothing the container writes is unpickled, and its log is read back size-capped.
 
-Warm pool: per grading process, one container is kept ready ahead of need. It runs
-``autograder.sandbox.pool``, which imports numpy, TensorFlow, Keras and ipykernel while the
-previous submission is graded, then becomes the kernel when its submission arrives, so a
-submission pays for container start and imports only when the pool is cold.
+Warm pool: per grading process, ``warm`` containers are started ahead of need. Each runs
+``autograder.sandbox.pool``, which imports what the assignment's notebooks import (numpy,
+TensorFlow, Keras...) and ipykernel while the previous submission is graded, then becomes the
+kernel when its submission arrives, so a submission pays for container start and imports only
+when the pool is cold.
 
 The host side of each kernel is a small ``attach`` process (``python -m
 autograder.runners.docker attach ...``): jupyter_client sees it as the kernel process. It hands
@@ -219,8 +220,8 @@ class DockerRunner(Runner):
     gpus = Unicode("none", help='GPUs for each container: "none", "all" or a count ("1").').tag(config=True)
     cpus = Float(1.0, help="CPUs each container may use (a fraction is fine).").tag(config=True)
     warm = Int(1, help="Containers kept started ahead of need per grading process (0: cold start).").tag(config=True)
-    preload = List(Unicode(), ["numpy", "tensorflow", "keras", "ipykernel.kernelapp"],
-                   help="Modules a warm container imports before its submission arrives.").tag(config=True)
+    preload = List(Unicode(), help="Modules a warm container imports before its submission arrives "
+                                    "(empty: those the assignment's notebooks import).").tag(config=True)
     idle_seconds = Float(1800.0, help="A warm container nobody claims exits after this long.").tag(config=True)
     log_bytes = Int(1 << 20, help="Most bytes of a container's log read back.").tag(config=True)
 
@@ -233,6 +234,7 @@ class DockerRunner(Runner):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self._expected: list[str] = []
         self._claimed: dict[int | None, _Container] = {}
         self._jobs: dict[Path, _Container] = {}
 
@@ -277,12 +279,20 @@ class DockerRunner(Runner):
             "hostname": "sandbox", "labels": {LABEL: "1"},
         }
 
+    def expect_imports(self, modules: list[str]) -> None:
+        self._expected = list(modules)
+
+    def _preload(self) -> list[str]:
+        # Importing TensorFlow costs seconds of CPU per container: only when the notebooks use it.
+        return [*(self.preload or self._expected), "ipykernel.kernelapp"]
+
     def _pool(self) -> _Pool:
         spec = self._spec()
-        key = json.dumps([repr(sorted(spec.items())), self.preload, self.limits(), self.warm,
+        preload = self._preload()
+        key = json.dumps([repr(sorted(spec.items())), preload, self.limits(), self.warm,
                           self.idle_seconds, self.sandbox_uid_base])
         if key not in _POOLS:
-            _POOLS[key] = _Pool(spec, list(self.preload), self.limits(), self.warm, self.idle_seconds,
+            _POOLS[key] = _Pool(spec, preload, self.limits(), self.warm, self.idle_seconds,
                                 self.sandbox_uid_base)
         return _POOLS[key]
 
