@@ -247,8 +247,10 @@ class Check:
 
     def diagnose(self, case: Case, got: CaseOutcome, expected: CaseOutcome) -> tuple[Diagnosis, ...]:
         """The known mistakes whose behaviour the student's output reproduces on this case."""
-        found = []
+        found: list[Diagnosis] = []
         for mistake in self.mistakes:
+            if any(d.mistake == mistake.id for d in found):
+                continue  # variants of one mistake share its id: a case counts for it once
             if mistake.detect is not None:
                 matched = mistake.detect(case, got, expected)
             elif mistake.implementation is not None:

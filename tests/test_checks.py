@@ -80,3 +80,16 @@ def test_english_feedback() -> None:
     mistake = next(m for m in session.checks["rnn.rnn_step_forward"].mistakes if m.id == "rnn.missing_bias")
     verdict = _judge(session, "rnn.rnn_step_forward", mistake.implementation)
     assert "without the bias term b" in verdict.message
+
+
+def test_variants_of_one_mistake_count_once_per_case(monkeypatch) -> None:
+    from dataclasses import replace
+
+    session = _session("rnn")
+    check = session.checks["rnn.rnn_step_forward"]
+    no_bias = next(m for m in check.mistakes if m.id == "rnn.missing_bias")
+    variant = replace(no_bias, implementation=None, detect=lambda case, got, expected: True)
+    monkeypatch.setattr(check, "mistakes", [no_bias, variant])
+    case = session.cases("rnn.rnn_step_forward")[0]
+    found = check.diagnose(case, observe(no_bias.implementation, case), check.run_reference(case))
+    assert [d.mistake for d in found] == ["rnn.missing_bias"]
