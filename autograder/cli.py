@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from autograder import image
 from autograder.course import Course, CourseError
 from autograder.records import Status, SubmissionResult
 from autograder.runners import RunnerError, make_runner
+from autograder.runners.base import use_kernel_tensorflow_settings
 
 console = Console(stderr=True)
 
@@ -174,8 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    # Answer keys may import TensorFlow in the grader; its start-up chatter is not for the console.
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    use_kernel_tensorflow_settings()
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

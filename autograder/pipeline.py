@@ -34,7 +34,7 @@ from autograder.execute import execute, graded_cells
 from autograder.oracle import OracleSession
 from autograder.records import CellScore, CheckVerdict, Status, SubmissionResult
 from autograder.runners import make_runner
-from autograder.runners.base import KernelJob, Runner
+from autograder.runners.base import KernelJob, Runner, use_kernel_tensorflow_settings
 
 RESULTS_FILE = "results.json"
 _SEVERITY = [Status.GRADED, Status.TIMEOUT, Status.CRASHED, Status.INVALID, Status.MISSING]
@@ -92,6 +92,7 @@ def grade_submission(root: str, assignment_name: str, student: str, runner_name:
                      ) -> SubmissionResult:
     """Grade one student's submission; always returns a result with a status."""
     started = time.monotonic()
+    use_kernel_tensorflow_settings()
     course = Course(Path(root))
     try:
         assignment = course.assignment(assignment_name)

@@ -93,3 +93,15 @@ def test_variants_of_one_mistake_count_once_per_case(monkeypatch) -> None:
     case = session.cases("rnn.rnn_step_forward")[0]
     found = check.diagnose(case, observe(no_bias.implementation, case), check.run_reference(case))
     assert [d.mistake for d in found] == ["rnn.missing_bias"]
+
+
+def test_masked_tokens_are_caught_for_every_student() -> None:
+    # Cases are random per student; a mistake that only some students' cases reveal would let
+    # the others pass with it.
+    assignment = COURSE.assignment("text_classification")
+    check_id = "text_classification.clean_text"
+    for i in range(300):
+        session = OracleSession(assignment, f"student{i}", b"test-secret")
+        mistake = next(m for m in session.checks[check_id].mistakes if m.id == "text.keeps_masked")
+        verdict = _judge(session, check_id, mistake.implementation)
+        assert verdict.mistake == mistake.id, f"student{i}: {verdict.message}"

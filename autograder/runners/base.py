@@ -52,6 +52,23 @@ class KernelJob:
 KERNEL_HOME = "/home/student"
 
 # Variables the kernel gets; nothing else of the grader's environment reaches it.
+# TensorFlow settings of the grading kernel. The grader adopts them too (see
+# `use_kernel_tensorflow_settings`) so that the answer key runs on the same CPU kernels (oneDNN
+# off) as the student's code, and TensorFlow's start-up logging stays off the console.
+TENSORFLOW_ENVIRONMENT = {
+    "TF_CPP_MIN_LOG_LEVEL": "3",
+    "TF_DETERMINISTIC_OPS": "1",
+    "TF_ENABLE_ONEDNN_OPTS": "0",
+}
+
+
+def use_kernel_tensorflow_settings() -> None:
+    """Apply the kernel's TensorFlow settings to this process; effective before TensorFlow is
+    imported, and explicit settings in the environment win."""
+    for name, value in TENSORFLOW_ENVIRONMENT.items():
+        os.environ.setdefault(name, value)
+
+
 def kernel_environment(job: KernelJob) -> dict[str, str]:
     return {
         "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
@@ -61,9 +78,7 @@ def kernel_environment(job: KernelJob) -> dict[str, str]:
         "PYTHONNOUSERSITE": "1",
         "PYTHONDONTWRITEBYTECODE": "1",
         "MPLBACKEND": "Agg",
-        "TF_CPP_MIN_LOG_LEVEL": "3",
-        "TF_DETERMINISTIC_OPS": "1",
-        "TF_ENABLE_ONEDNN_OPTS": "0",
+        **TENSORFLOW_ENVIRONMENT,
         "KERAS_BACKEND": "tensorflow",
         "OMP_NUM_THREADS": str(os.cpu_count() or 1),
         "AUTOGRADER_SOCKET": str(job.socket),
