@@ -265,9 +265,8 @@ class DockerRunner(Runner):
     def _spec(self) -> dict[str, Any]:
         mib = 1024 * 1024
         scratch = f"size={self.scratch_mb}m,mode=1777,nosuid,nodev"
-        env = kernel_environment(KernelJob(Path("/"), ""))
+        env = self._container_environment(KernelJob(Path("/"), ""))
         env.pop("AUTOGRADER_SOCKET")
-        env.update(PATH=CONTAINER_PATH, OMP_NUM_THREADS=str(max(1, round(self.cpus))))
         return {
             "image": self.image, "auto_remove": True, "init": True, "network_mode": "none",
             "mem_limit": self.memory_mb * mib, "memswap_limit": self.memory_mb * mib,
@@ -316,11 +315,16 @@ class DockerRunner(Runner):
         self._jobs[job.directory] = box
         return _DockerKernelManager(self, job, box)
 
-    def environment(self, job: KernelJob) -> dict[str, str]:
+    def _container_environment(self, job: KernelJob) -> dict[str, str]:
+        """The kernel's environment with the image's paths and this container's CPU share."""
         env = kernel_environment(job)
+        env.update(PATH=CONTAINER_PATH, OMP_NUM_THREADS=str(max(1, round(self.cpus))))
+        return env
+
+    def environment(self, job: KernelJob) -> dict[str, str]:
+        env = self._container_environment(job)
         box = self._jobs.get(job.directory)
-        env.update(PATH=CONTAINER_PATH, OMP_NUM_THREADS=str(max(1, round(self.cpus))),
-                   AUTOGRADER_SOCKET=str((box.directory if box else job.directory) / "oracle.sock"))
+        env["AUTOGRADER_SOCKET"] = str((box.directory if box else job.directory) / "oracle.sock")
         return env
 
 

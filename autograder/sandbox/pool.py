@@ -2,8 +2,8 @@
 
 Usage: ``python -m autograder.sandbox.pool DIR [--preload MODULE ...] [--idle SECONDS]
 [--limits JSON]``.
-The container starts before any submission is assigned to it. It imports numpy, TensorFlow
-and Keras (seconds of work), writes ``DIR/ready``, then waits for ``DIR/start``: a JSON object
+The container starts before any submission is assigned to it. It imports the ``--preload``
+modules (what the assignment's notebooks import: TensorFlow takes seconds), writes ``DIR/ready``, then waits for ``DIR/start``: a JSON object
 ``{"argv": [...], "env": {...}}`` that the grader writes once a submission's files, connection
 file and oracle socket are in ``DIR``. It then starts the grading kernel in this same process
 (:func:`autograder.sandbox.kernel.main`), so the imports are already done when the student's
@@ -61,7 +61,7 @@ def _wait_for_start(directory: Path, idle_seconds: float) -> dict[str, object] |
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m autograder.sandbox.pool")
     parser.add_argument("directory", type=Path)
-    parser.add_argument("--preload", nargs="*", default=["numpy", "tensorflow", "keras"])
+    parser.add_argument("--preload", nargs="*", default=[])
     parser.add_argument("--idle", type=float, default=1800.0)
     parser.add_argument("--limits", type=json.loads, default={})
     args = parser.parse_args(argv)
