@@ -105,11 +105,6 @@ def build(root: Path, variant: str) -> str:
     return tag
 
 
-def has_image(name: str) -> bool:
-    return subprocess.run(["docker", "image", "inspect", name], check=False,
-                          capture_output=True).returncode == 0
-
-
 def bootstrap_base(suite: str = "bookworm") -> None:
     """Build ``debian:bookworm-slim`` locally with debootstrap (root only)."""
     if shutil.which("debootstrap") is None:
@@ -124,18 +119,13 @@ def bootstrap_base(suite: str = "bookworm") -> None:
 
 
 def cmd_image(args: argparse.Namespace) -> int:
-    root = Path(args.course).resolve() if getattr(args, "course", None) else _repository_root()
+    from autograder.course import Course
+
     if args.image_command == "build":
-        print(build(root, args.variant))
+        print(build(Course.find(Path(args.course) if args.course else None).root, args.variant))
     else:
         bootstrap_base()
     return 0
-
-
-def _repository_root() -> Path:
-    from autograder.course import Course
-
-    return Course.find().root
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
