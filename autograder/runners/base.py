@@ -51,7 +51,6 @@ class KernelJob:
 
 KERNEL_HOME = "/home/student"
 
-# Variables the kernel gets; nothing else of the grader's environment reaches it.
 # TensorFlow settings of the grading kernel. The grader adopts them too (see
 # `use_kernel_tensorflow_settings`) so that the answer key runs on the same CPU kernels (oneDNN
 # off) as the student's code, and TensorFlow's start-up logging stays off the console.
@@ -69,6 +68,7 @@ def use_kernel_tensorflow_settings() -> None:
         os.environ.setdefault(name, value)
 
 
+# Variables the kernel gets; nothing else of the grader's environment reaches it.
 def kernel_environment(job: KernelJob) -> dict[str, str]:
     return {
         "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
