@@ -179,14 +179,15 @@ class TrainWord2Vec(Check):
     rtol = 1e-5
 
     def cases(self, rng: np.random.Generator) -> list[Case]:
+        def hyperparameters(min_count: int, sg: int) -> dict[str, int]:
+            return {"vector_size": int(rng.integers(8, 21)), "window": int(rng.integers(2, 6)),
+                    "min_count": min_count, "sg": sg, "epochs": int(rng.integers(3, 11)),
+                    "seed": int(rng.integers(1, 1000))}
+
         cases = []
         settings = (("valores por defecto (skip-gram)", {}),
-                    ("skip-gram con hiperparámetros aleatorios",
-                     {"vector_size": int(rng.integers(8, 21)), "window": int(rng.integers(2, 6)), "min_count": 1,
-                      "sg": 1, "epochs": int(rng.integers(3, 11)), "seed": int(rng.integers(1, 1000))}),
-                    ("CBOW (sg = 0) con min_count = 2",
-                     {"vector_size": int(rng.integers(8, 21)), "window": int(rng.integers(2, 6)), "min_count": 2,
-                      "sg": 0, "epochs": int(rng.integers(3, 11)), "seed": int(rng.integers(1, 1000))}))
+                    ("skip-gram con hiperparámetros aleatorios", hyperparameters(min_count=1, sg=1)),
+                    ("CBOW (sg = 0) con min_count = 2", hyperparameters(min_count=2, sg=0)))
         for label, kwargs in settings:
             corpus = _corpus(rng, 30, rare=3)
             frequent = sorted({w for s in corpus for w in s if sum(t.count(w) for t in corpus) >= 2})
