@@ -9,6 +9,10 @@ from pathlib import Path
 import pytest
 
 from autograder.course import Course
+from autograder.runners.base import use_kernel_tensorflow_settings
+
+# Checks judged in this process compute as the grader does.
+use_kernel_tensorflow_settings()
 
 ROOT = Path(__file__).resolve().parent.parent
 COURSE = Course(ROOT)
