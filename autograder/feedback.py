@@ -16,13 +16,7 @@ from autograder.course import Course
 from autograder.pipeline import course_directory, write_atomic
 from autograder.records import SubmissionResult
 
-_TITLE = {"es": "Informe de corrección", "en": "Grading report"}
-_HEAD = {"es": ("Comprobación", "Puntos", "Diagnóstico", "Tu salida en el caso que falla"),
-         "en": ("Check", "Points", "Diagnosis", "Your output on the failing case")}
-_LABELS = {"es": {"student": "Estudiante", "assignment": "Tarea", "status": "Estado", "score": "Puntuación",
-                  "review": "Esta entrega queda marcada para revisión por el equipo docente."},
-           "en": {"student": "Student", "assignment": "Assignment", "status": "Status", "score": "Score",
-                  "review": "This submission is flagged for review by the teaching staff."}}
+_HEAD = ("report_check", "report_points", "report_diagnosis", "report_observed")
 
 _STYLE = """
 body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
@@ -33,9 +27,15 @@ pre{white-space:pre-wrap;margin:0;font-size:.85rem}.note{background:#fff8e1;padd
 
 
 def render(result: SubmissionResult, lang: str) -> str:
-    labels = _LABELS.get(lang, _LABELS["es"])
-    head = _HEAD.get(lang, _HEAD["es"])
-    status = messages.text(f"status_{result.status.value}", lang)
+    """The report's HTML in ``lang``; raises ValueError for a language not in messages.LANGUAGES."""
+    def label(key: str) -> str:
+        return messages.text(key, lang)
+
+    title = label("report_title")
+    facts = " · ".join(f"<b>{label(key)}:</b> {value}" for key, value in (
+        ("report_student", escape(result.student)), ("report_assignment", escape(result.assignment)),
+        ("report_status", escape(label(f"status_{result.status.value}"))),
+        ("report_score", f"{result.score:g} / {result.max_score:g}")))
     rows = []
     for cell in result.cells:
         share = cell.max_points / max(len(cell.checks), 1)
@@ -47,15 +47,14 @@ def render(result: SubmissionResult, lang: str) -> str:
                 f"<td>{escape(verdict.message)}</td>"
                 f"<td><pre>{escape(verdict.observed or '')}</pre></td></tr>")
     detail = f'<p class="note">{escape(result.detail)}</p>' if result.detail and "Traceback" not in result.detail else ""
-    review = f'<p class="note">{labels["review"]}</p>' if result.flags else ""
+    review = f'<p class="note">{label("report_review")}</p>' if result.flags else ""
     return f"""<!DOCTYPE html>
-<html lang="{lang}"><head><meta charset="utf-8"><title>{_TITLE.get(lang, _TITLE['es'])} · {escape(result.assignment)}</title>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{title} · {escape(result.assignment)}</title>
 <style>{_STYLE}</style></head><body>
-<h1>{_TITLE.get(lang, _TITLE['es'])}</h1>
-<p><b>{labels['student']}:</b> {escape(result.student)} · <b>{labels['assignment']}:</b> {escape(result.assignment)}
- · <b>{labels['status']}:</b> {escape(status)} · <b>{labels['score']}:</b> {result.score:g} / {result.max_score:g}</p>
+<h1>{title}</h1>
+<p>{facts}</p>
 {detail}{review}
-<table><tr>{''.join(f'<th>{h}</th>' for h in head)}</tr>
+<table><tr>{''.join(f'<th>{label(h)}</th>' for h in _HEAD)}</tr>
 {''.join(rows)}
 </table></body></html>
 """

@@ -1,12 +1,42 @@
 """Student- and TA-facing text, in Spanish (the course's language) and English.
 
 Assignment-specific diagnoses live with their checks in ``reference/<assignment>/``; this
-catalogue holds the generic ones every check can produce and the report wording.
+catalogue holds the generic ones every check can produce and the report wording. Text is
+rendered only here, for a language the caller resolved once: :func:`text` for catalogue
+entries, :meth:`Text.get` for text written in place (a case label, a mistake).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 LANGUAGES = ("es", "en")
+
+
+def check_language(lang: str) -> str:
+    """``lang`` itself when it is one of :data:`LANGUAGES`; raises ValueError otherwise."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}: messages.LANGUAGES has {', '.join(LANGUAGES)}")
+    return lang
+
+
+@dataclass(frozen=True)
+class Text:
+    """A piece of student-facing text written in every language of :data:`LANGUAGES`."""
+
+    es: str
+    """Spanish, the course's language."""
+    en: str
+    """English."""
+
+    def get(self, lang: str) -> str:
+        """The text in ``lang``; raises ValueError for a language not in :data:`LANGUAGES`."""
+        return {"es": self.es, "en": self.en}[check_language(lang)]
+
+
+def localize(value: str | Text, lang: str) -> str:
+    """``value`` in ``lang`` when it is a :class:`Text`; a plain string is the same in every language."""
+    return value.get(lang) if isinstance(value, Text) else value
 
 _CATALOGUE: dict[str, dict[str, str]] = {
     # generic diagnoses, keyed by stable mistake identifier
@@ -136,6 +166,14 @@ _CATALOGUE: dict[str, dict[str, str]] = {
         "es": "El calificador rechazó esta comprobación: no corresponde a la celda en ejecución.",
         "en": "The grader refused this check: it does not belong to the running cell.",
     },
+    "hidden_tests_need_grader": {
+        "es": "Las pruebas ocultas solo se ejecutan al calificar, con el calificador del curso ({error}).",
+        "en": "The hidden tests only run when grading, with the course's grader ({error}).",
+    },
+    "incomplete_observations": {
+        "es": "ProtocolError: observaciones incompletas",
+        "en": "ProtocolError: incomplete observations",
+    },
     "verdict_header": {
         "es": "── Veredicto registrado por el calificador (lo que puntúa) ──",
         "en": "── Verdict recorded by the grader (what scores) ──",
@@ -166,11 +204,26 @@ _CATALOGUE: dict[str, dict[str, str]] = {
         "es": "El cuaderno no se puede leer ({error}). Vuelve a descargarlo y copia tus soluciones.",
         "en": "The notebook cannot be read ({error}). Download it again and copy your solutions over.",
     },
+    # feedback report and summary table
+    "report_title": {"es": "Informe de corrección", "en": "Grading report"},
+    "report_student": {"es": "Estudiante", "en": "Student"},
+    "report_assignment": {"es": "Tarea", "en": "Assignment"},
+    "report_status": {"es": "Estado", "en": "Status"},
+    "report_score": {"es": "Puntuación", "en": "Score"},
+    "report_check": {"es": "Comprobación", "en": "Check"},
+    "report_points": {"es": "Puntos", "en": "Points"},
+    "report_diagnosis": {"es": "Diagnóstico", "en": "Diagnosis"},
+    "report_observed": {"es": "Tu salida en el caso que falla", "en": "Your output on the failing case"},
+    "report_review": {
+        "es": "Esta entrega queda marcada para revisión por el equipo docente.",
+        "en": "This submission is flagged for review by the teaching staff.",
+    },
+    "summary_title": {"es": "Resultados", "en": "Results"},
+    "summary_mistakes": {"es": "Errores detectados", "en": "Mistakes named"},
 }
 
 
-def text(key: str, lang: str = "es", **fields: object) -> str:
-    """Look up a message and fill in its fields; unknown languages fall back to Spanish."""
-    entry = _CATALOGUE[key]
-    template = entry.get(lang) or entry["es"]
-    return template.format(**fields)
+def text(key: str, lang: str, **fields: object) -> str:
+    """The catalogue entry ``key`` in ``lang`` with its fields filled in; raises KeyError for an
+    unknown key and ValueError for a language not in :data:`LANGUAGES`."""
+    return _CATALOGUE[key][check_language(lang)].format(**fields)

@@ -30,12 +30,11 @@ def to_csv(results: list[SubmissionResult]) -> str:
 
 
 def summary_table(results: list[SubmissionResult], lang: str) -> Table:
-    title = "Resultados" if lang == "es" else "Results"
-    heads = (["Estudiante", "Estado", "Puntos", "Errores detectados", "s"] if lang == "es"
-             else ["Student", "Status", "Score", "Mistakes named", "s"])
-    table = Table(title=title)
-    for head in heads:
-        table.add_column(head)
+    """The terminal table of a batch in ``lang``; raises ValueError for a language not in messages.LANGUAGES."""
+    table = Table(title=messages.text("summary_title", lang))
+    for key in ("report_student", "report_status", "report_points", "summary_mistakes"):
+        table.add_column(messages.text(key, lang))
+    table.add_column("s")
     for result in results:
         mistakes = sorted({v.mistake for c in result.cells for v in c.checks if v.mistake})
         flag = " ⚑" if result.flags else ""
