@@ -11,6 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from autograder.frameworks import describe_model
+from autograder.messages import Text
+
 ObserveKind = Literal["value", "method", "attr", "model", "weights"]
 MAX_ERROR_CHARS = 500
 
@@ -25,10 +28,16 @@ class Observe:
     """
 
     kind: ObserveKind = "value"
+    """``value`` (the target), ``attr`` or ``method`` (its attribute ``name``, the method called with
+    ``args`` and ``kwargs``), ``model`` (a framework's description of it) or ``weights``."""
     target: tuple[Any, ...] = ("result",)
+    """Path to the observed object: a root, then indexes or keys."""
     name: str | None = None
+    """Attribute or method name for ``attr`` and ``method``."""
     args: tuple[Any, ...] = ()
+    """Positional arguments of the ``method`` call."""
     kwargs: dict[str, Any] = field(default_factory=dict)
+    """Keyword arguments of the ``method`` call."""
 
     def to_wire(self) -> dict[str, Any]:
         return {"kind": self.kind, "target": list(self.target), "name": self.name,
@@ -48,17 +57,19 @@ RESULT = Observe()
 
 @dataclass(frozen=True)
 class Case:
-    """One hidden case: the inputs the sandbox receives and what it must report back.
+    """One hidden case: the inputs the sandbox receives and what it must report back."""
 
-    ``label`` names the kind of case in feedback ("N = 1", "entradas saturadas"); it must
-    describe the situation, never reveal values.
-    """
-
-    label: str
+    label: str | Text
+    """Names the kind of case in feedback (``Text("entradas saturadas", "saturated inputs")``); it must
+    describe the situation, never reveal values. A plain string is shown as is in every language."""
     args: tuple[Any, ...] = ()
+    """Positional arguments of the call."""
     kwargs: dict[str, Any] = field(default_factory=dict)
+    """Keyword arguments of the call."""
     call: bool = True
+    """False to observe the checked object itself (a notebook global) instead of calling it."""
     observe: tuple[Observe, ...] = (RESULT,)
+    """What to report after the call, one observation each."""
 
     def to_wire(self) -> dict[str, Any]:
         return {"label": self.label, "args": self.args, "kwargs": self.kwargs, "call": self.call,
@@ -66,7 +77,8 @@ class Case:
 
     @classmethod
     def from_wire(cls, data: dict[str, Any]) -> Case:
-        return cls(label=str(data.get("label", "")), args=tuple(data.get("args") or ()),
+        label = data.get("label", "")
+        return cls(label=label if isinstance(label, Text) else str(label), args=tuple(data.get("args") or ()),
                    kwargs=dict(data.get("kwargs") or {}), call=bool(data.get("call", True)),
                    observe=tuple(Observe.from_wire(o) for o in data.get("observe") or ()))
 
@@ -76,6 +88,7 @@ class Raised:
     """An exception raised by the code under test, as text."""
 
     error: str
+    """``"<ExceptionType>: <message>"``, truncated."""
 
     @classmethod
     def of(cls, exc: BaseException) -> Raised:
@@ -122,79 +135,3 @@ def _observe(roots: dict[str, Any], spec: Observe) -> Any:
     if spec.kind == "model":
         return describe_model(target)
     return [w.numpy() if hasattr(w, "numpy") else w for w in target.weights]
-
-
-def describe_model(model: Any) -> dict[str, Any]:
-    """Architecture facts of a Keras model that do not depend on auto-generated names."""
-    import keras
-
-    if not isinstance(model, keras.Model):
-        raise TypeError(f"se esperaba un keras.Model, no {type(model).__name__}")
-    layers = []
-    for layer in model.layers:
-        config = layer.get_config()
-        layers.append({
-            "class": type(layer).__name__,
-            "units": config.get("units"),
-            "filters": config.get("filters"),
-            "kernel_size": _plain(config.get("kernel_size")),
-            "strides": _plain(config.get("strides")),
-            "padding": config.get("padding"),
-            "activation": _activation_name(config.get("activation")),
-            "regularizer": _regularizer(config.get("kernel_regularizer")),
-            "output_shape": _shape(layer),
-            "params": int(layer.count_params()) if layer.built else None,
-            "trainable": bool(layer.trainable),
-        })
-    trainable = sum(int(_size(w)) for w in model.trainable_weights)
-    return {
-        "class": type(model).__name__,
-        "input_shape": _plain(_io_shape(model, "input")),
-        "output_shape": _plain(_io_shape(model, "output")),
-        "params": int(model.count_params()),
-        "trainable_params": trainable,
-        "compiled": bool(getattr(model, "compiled", False) or getattr(model, "optimizer", None)),
-        "layers": layers,
-    }
-
-
-def _activation_name(activation: Any) -> Any:
-    if isinstance(activation, dict):
-        return activation.get("config", {}).get("name") or activation.get("class_name")
-    return activation
-
-
-def _regularizer(config: Any) -> str | None:
-    if not isinstance(config, dict):
-        return None
-    params = ", ".join(f"{k}={v:g}" for k, v in sorted(config.get("config", {}).items()) if isinstance(v, float))
-    return f"{config.get('class_name')}({params})"
-
-
-def _size(weight: Any) -> int:
-    size = 1
-    for dim in weight.shape:
-        size *= int(dim)
-    return size
-
-
-def _io_shape(model: Any, which: str) -> Any:
-    try:
-        tensors = getattr(model, which + "s") if which == "input" else model.outputs
-        shapes = [tuple(t.shape) for t in tensors]
-        return shapes[0] if len(shapes) == 1 else shapes
-    except (AttributeError, ValueError, TypeError):
-        return None
-
-
-def _shape(layer: Any) -> Any:
-    try:
-        return _plain(tuple(layer.output.shape))
-    except (AttributeError, ValueError, TypeError):
-        return None
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, (tuple, list)):
-        return tuple(_plain(v) for v in value)
-    return value

@@ -1,9 +1,11 @@
 """Values and frames that cross the sandbox boundary.
 
 Both sides use this module: the trusted oracle and the kernel-side client. A value is
-encoded as a JSON tree whose arrays, byte strings and Keras models travel as separate
-binary buffers (arrays in ``.npy`` format, read back with ``allow_pickle=False``).
-Nothing is ever unpickled and every frame is size-capped before it is read.
+encoded as a JSON tree whose arrays and byte strings travel as separate binary buffers
+(arrays in ``.npy`` format, read back with ``allow_pickle=False``). Values of a deep-learning
+framework (a Keras model) are encoded by its entry in :mod:`autograder.frameworks`, and only
+a trusted sender may send them. Nothing is ever unpickled and every frame is size-capped
+before it is read.
 """
 
 from __future__ import annotations
@@ -13,13 +15,13 @@ import json
 import math
 import socket
 import struct
-import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from autograder import frameworks
+from autograder.messages import LANGUAGES, Text
 from autograder.plan import Raised
 
 DEFAULT_MAX_FRAME = 64 * 1024 * 1024
@@ -35,19 +37,7 @@ class Unsupported:
     """A value the kernel could not encode; compared as a failure, never executed."""
 
     type_name: str
-
-
-@dataclass(frozen=True)
-class OptimizerSpec:
-    """A fresh Keras optimiser, built from its config on arrival (oracle to sandbox only)."""
-
-    class_name: str
-    config: dict[str, Any]
-
-    def build(self) -> Any:
-        import keras
-
-        return keras.optimizers.deserialize({"class_name": self.class_name, "config": dict(self.config)})
+    """Qualified name of the value's type."""
 
 
 @dataclass(frozen=True)
@@ -57,8 +47,10 @@ class Texts:
     numpy cannot save object arrays without pickle, so strings travel as JSON instead."""
 
     items: tuple[str, ...]
+    """The strings, in order."""
 
     def build(self) -> np.ndarray:
+        """The 1-D object array of the strings."""
         array = np.empty(len(self.items), dtype=object)
         array[:] = self.items
         return array
@@ -71,9 +63,12 @@ class PackageFile:
     different places, as in the Docker image."""
 
     package: str
+    """Importable name of the package that ships the file."""
     path: str
+    """Path of the file inside the package."""
 
     def build(self) -> str:
+        """The file's path in this side's installation of the package."""
         from importlib.resources import files
 
         return str(files(self.package).joinpath(self.path))
@@ -81,6 +76,8 @@ class PackageFile:
 
 @dataclass
 class Encoder:
+    """Turns values into a JSON tree, collecting their binary parts in ``buffers``."""
+
     buffers: list[bytes] = field(default_factory=list)
 
     def _buffer(self, data: bytes) -> int:
@@ -114,10 +111,12 @@ class Encoder:
             return {"$texts": [str(item) for item in value.items]}
         if isinstance(value, PackageFile):
             return {"$package_file": [value.package, value.path]}
-        if isinstance(value, OptimizerSpec):
-            return {"$optimizer": {"class_name": value.class_name, "config": self.encode(value.config)}}
-        if _is_keras_model(value):
-            return {"$keras": self._buffer(_keras_bytes(value))}
+        if isinstance(value, Text):
+            return {"$text": {lang: value.get(lang) for lang in LANGUAGES}}
+        framework_value = frameworks.encode(value, self._buffer)
+        if framework_value is not None:
+            tag, body = framework_value
+            return {tag: body}
         if hasattr(value, "numpy") and callable(value.numpy):
             # tf.Tensor, tf.Variable and Keras variables.
             return self.encode(np.asarray(value.numpy()))
@@ -137,7 +136,7 @@ def sanitize(outcome: Any) -> Any:
             Encoder().encode(value)
             safe.append(value)
         except Exception as exc:  # noqa: BLE001 - any encoding failure becomes the observation
-            safe.append(Raised(f"valor no transferible: {exc}"))
+            safe.append(Raised(f"value cannot cross the sandbox boundary: {exc}"))
     return safe
 
 
@@ -149,29 +148,9 @@ def _npy(array: np.ndarray) -> bytes:
     return out.getvalue()
 
 
-def _is_keras_model(value: Any) -> bool:
-    return any(c.__module__.startswith("keras") and c.__name__ == "Model" for c in type(value).__mro__)
-
-
-def _keras_bytes(model: Any) -> bytes:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "model.keras"
-        model.save(path)
-        return path.read_bytes()
-
-
-def _load_keras(data: bytes) -> Any:
-    import keras
-
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "model.keras"
-        path.write_bytes(data)
-        # safe_mode refuses Lambda layers and other deserialised code.
-        return keras.saving.load_model(path, safe_mode=True)
-
-
 def decode(tree: Any, buffers: list[bytes], *, trusted: bool = False) -> Any:
-    """Rebuild a value. Only a ``trusted`` sender (the oracle) may send Keras models."""
+    """Rebuild a value. Only a ``trusted`` sender (the oracle) may send framework values (models,
+    optimisers) and package files; raises WireError for anything else that breaks the protocol."""
     if isinstance(tree, list):
         return [decode(v, buffers, trusted=trusted) for v in tree]
     if not isinstance(tree, dict):
@@ -197,24 +176,32 @@ def decode(tree: Any, buffers: list[bytes], *, trusted: bool = False) -> Any:
         return Unsupported(str(body))
     if tag == "$raised":
         return Raised(str(body))
-    if tag == "$keras":
-        if not trusted:
-            raise WireError("the sandbox may not send Keras models; observe them instead")
-        return _load_keras(_buf(buffers, body))
     if tag == "$texts":
         if not isinstance(body, list) or not all(isinstance(item, str) for item in body):
             raise WireError("$texts must be a list of strings")
         return Texts(tuple(body)).build()
-    if tag == "$optimizer":
-        if not trusted:
-            raise WireError("the sandbox may not send optimisers")
-        return OptimizerSpec(str(body["class_name"]), decode(body["config"], buffers, trusted=True)).build()
+    if tag == "$text":
+        if not isinstance(body, dict) or not all(isinstance(body.get(lang), str) for lang in LANGUAGES):
+            raise WireError("$text must hold a string per language")
+        return Text(**{lang: body[lang] for lang in LANGUAGES})
     if tag == "$package_file":
         if not trusted:
             raise WireError("the sandbox may not send package files")
         package, path = (str(part) for part in body)
         return PackageFile(package, path).build()
-    raise WireError(f"unknown value tag {tag!r}")
+    return _decode_framework_value(tag, body, buffers, trusted)
+
+
+def _decode_framework_value(tag: str, body: Any, buffers: list[bytes], trusted: bool) -> Any:
+    framework = frameworks.decoder(tag)
+    if framework is None:
+        raise WireError(f"unknown value tag {tag!r}")
+    if not trusted:
+        raise WireError(f"the sandbox may not send {tag} values; observe them instead")
+    try:
+        return framework.decode(tag, body, buffers)
+    except (KeyError, IndexError, TypeError, ValueError) as exc:
+        raise WireError(f"malformed {tag} value: {exc}") from exc
 
 
 def _hashable(key: Any) -> Any:

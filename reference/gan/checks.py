@@ -39,8 +39,8 @@ import numpy as np
 
 from autograder.checks import (RESULT, Case, CaseGrade, Check, Diagnosis, Mistake, Observe, compare_values,
                                model_difference)
+from autograder.frameworks import OptimizerSpec
 from autograder.plan import Raised
-from autograder.wire import OptimizerSpec
 
 from . import key, mistakes
 from .mistakes import NOISE_DIM, RTOL
