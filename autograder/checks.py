@@ -1,4 +1,4 @@
-"""The check API that answer keys in ``reference/<assignment>/checks.py`` are written in.
+"""Checks: how one graded function or object is judged (answer keys import it from :mod:`autograder.api`).
 
 A check module defines ``CHECKS``, a list of :class:`Check` objects. Each check makes
 randomised cases from a per-student generator, computes the expected observations by
@@ -18,11 +18,9 @@ from typing import Any
 import numpy as np
 
 from autograder import messages, wire
-from autograder.plan import RESULT, Case, CaseOutcome, Observe, Raised, run_case
+from autograder.messages import Text, localize
+from autograder.plan import Case, CaseOutcome, Raised, run_case
 from autograder.records import CheckVerdict
-
-__all__ = ["Case", "Check", "Diagnosis", "CaseGrade", "Mistake", "Observe", "RESULT",
-           "rel_error", "compare_values", "fresh_copy"]
 
 
 @dataclass(frozen=True)
@@ -35,13 +33,19 @@ class Mistake:
     """
 
     id: str
+    """Stable identifier (``"rnn.missing_bias"``), recorded in the verdict and the exports."""
     es: str
+    """The diagnosis in Spanish."""
     en: str
+    """The diagnosis in English."""
     implementation: Callable[..., Any] | None = None
+    """A buggy version of the answer key with its signature."""
     detect: Callable[[Case, CaseOutcome, CaseOutcome], bool] | None = None
+    """A predicate on (case, student's outcome, expected outcome)."""
 
     def message(self, lang: str) -> str:
-        return self.en if lang == "en" else self.es
+        """The diagnosis in ``lang``; raises ValueError for a language not in messages.LANGUAGES."""
+        return Text(self.es, self.en).get(lang)
 
 
 @dataclass(frozen=True)
@@ -49,10 +53,14 @@ class Diagnosis:
     """Why a case failed: a stable mistake id and how to say it."""
 
     mistake: str
+    """A known mistake's id, or a generic diagnosis's key in the messages catalogue."""
     fields: dict[str, Any] = field(default_factory=dict)
+    """Values for the catalogue entry's placeholders."""
     named: Mistake | None = None
+    """The known mistake that says it, when there is one."""
 
     def message(self, lang: str) -> str:
+        """The diagnosis in ``lang``; raises ValueError for a language not in messages.LANGUAGES."""
         if self.named is not None:
             return self.named.message(lang)
         return messages.text(self.mistake, lang, **self.fields)
@@ -60,10 +68,14 @@ class Diagnosis:
 
 @dataclass(frozen=True)
 class CaseGrade:
+    """How one case went: the credit it earns and, when it falls short, why."""
+
     fraction: float
+    """Share of the case's credit earned, 0..1."""
     diagnosis: Diagnosis | None = None
-    # every known mistake this case's output is consistent with, best explanation first
+    """Why the case lost credit; None when it earned all of it."""
     candidates: tuple[Diagnosis, ...] = ()
+    """Every known mistake this case's output is consistent with, best explanation first."""
 
 
 def rel_error(x: Any, y: Any) -> float:
@@ -170,32 +182,6 @@ def _compare_arrays(got: Any, expected: np.ndarray, rtol: float, strict_dtype: b
     return None if np.array_equal(got, expected) else Diagnosis("wrong_values")
 
 
-def _layer_text(layer: dict[str, Any]) -> str:
-    keys = ("units", "filters", "kernel_size", "strides", "activation", "regularizer")
-    details = ", ".join(f"{k}={layer[k]}" for k in keys if layer.get(k) not in (None, "linear"))
-    return f"{layer.get('class')}({details})"
-
-
-def model_difference(got: Any, expected: dict[str, Any], lang: str = "es") -> Diagnosis | None:
-    """Compare two ``describe_model`` results; the diagnosis names the first layer that differs.
-
-    Architectures are part of the assignment statement, so naming the expected layer leaks nothing."""
-    if not isinstance(got, dict) or "layers" not in got:
-        return Diagnosis("wrong_type", {"expected": "keras.Model", "got": type(got).__name__})
-    got_layers, exp_layers = got["layers"], expected["layers"]
-    for index, (g, e) in enumerate(zip(got_layers, exp_layers, strict=False), start=1):  # counts compared below
-        if _layer_text(g) != _layer_text(e) or g.get("output_shape") != e.get("output_shape"):
-            return Diagnosis("wrong_architecture", {
-                "where": index, "expected": f"{_layer_text(e)} → {e.get('output_shape')}",
-                "got": f"{_layer_text(g)} → {g.get('output_shape')}"})
-    if len(got_layers) != len(exp_layers):
-        return Diagnosis("wrong_layer_count", {"expected": len(exp_layers), "got": len(got_layers)})
-    for key in ("params", "trainable_params", "output_shape"):
-        if got.get(key) != expected.get(key):
-            return Diagnosis("wrong_model_summary", {"what": key, "expected": expected.get(key), "got": got.get(key)})
-    return None
-
-
 class Check:
     """One graded function or object of an assignment.
 
@@ -213,9 +199,11 @@ class Check:
     per_student: bool = True
 
     def cases(self, rng: np.random.Generator) -> list[Case]:
+        """This student's cases, drawn from ``rng`` only, so that a regrade repeats them."""
         raise NotImplementedError(f"check {self.name!r} defines no cases")
 
     def run_reference(self, case: Case) -> CaseOutcome:
+        """The answer key's outcome on ``case``; raises TypeError when the check has no reference."""
         if self.reference is None:
             raise TypeError(f"check {self.name!r} has no reference; override grade_case")
         return observe(self.reference, case)
@@ -236,9 +224,11 @@ class Check:
         return None
 
     def grade_case(self, case: Case, got: CaseOutcome) -> CaseGrade:
+        """Credit for one case; raises RuntimeError when the answer key itself fails on it."""
         expected = self.run_reference(case)
         if isinstance(expected, Raised):
-            raise RuntimeError(f"the answer key for {self.name!r} raised on case {case.label!r}: {expected.error}")
+            raise RuntimeError(f"the answer key for {self.name!r} raised on case "
+                               f"{localize(case.label, 'en')!r}: {expected.error}")
         diagnosis = self.compare(case, got, expected)
         if diagnosis is None:
             return CaseGrade(1.0)
@@ -262,6 +252,7 @@ class Check:
         return tuple(found)
 
     def verdict(self, check_id: str, cases: list[Case], outcomes: list[CaseOutcome], lang: str) -> CheckVerdict:
+        """The recorded verdict on all cases, its message in ``lang``, naming the most telling mistake."""
         grades = [self.grade_case(case, got) for case, got in zip(cases, outcomes, strict=True)]
         fraction = sum(g.fraction for g in grades) / len(grades) if grades else 0.0
         passed = sum(1 for g in grades if g.fraction >= 1.0)
@@ -273,10 +264,11 @@ class Check:
         case, got, grade = chosen
         assert grade.diagnosis is not None
         key = "partial" if passed else ("partial_credit" if fraction > 0 else "failed")
-        message = messages.text(key, lang, passed=passed, total=len(cases), case=case.label,
+        label = localize(case.label, lang)
+        message = messages.text(key, lang, passed=passed, total=len(cases), case=label,
                                 diagnosis=grade.diagnosis.message(lang), credit=fraction)
         return CheckVerdict(check_id, False, fraction, grade.diagnosis.mistake, message, passed, len(cases),
-                            failed_case=case.label, observed=summarise(got))
+                            failed_case=label, observed=summarise(got))
 
 
 def _most_telling(failing: list[tuple[Case, CaseOutcome, CaseGrade]]) -> tuple[Case, CaseOutcome, CaseGrade]:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from autograder.checks import observe
+from autograder.api import observe
 from autograder.oracle import OracleSession
 from conftest import ASSIGNMENTS, COURSE
 
 
 def _session(assignment: str, student: str = "ana") -> OracleSession:
-    return OracleSession(COURSE.assignment(assignment), student, b"test-secret")
+    return OracleSession(COURSE.assignment(assignment), student, b"test-secret", lang="es")
 
 
 def _judge(session: OracleSession, check_id: str, implementation):
@@ -101,7 +101,7 @@ def test_masked_tokens_are_caught_for_every_student() -> None:
     assignment = COURSE.assignment("text_classification")
     check_id = "text_classification.clean_text"
     for i in range(300):
-        session = OracleSession(assignment, f"student{i}", b"test-secret")
+        session = OracleSession(assignment, f"student{i}", b"test-secret", lang="es")
         mistake = next(m for m in session.checks[check_id].mistakes if m.id == "text.keeps_masked")
         verdict = _judge(session, check_id, mistake.implementation)
         assert verdict.mistake == mistake.id, f"student{i}: {verdict.message}"

@@ -126,8 +126,8 @@ def test_seed_on_import_seeds_tensorflow_when_it_is_imported() -> None:
     assert json.loads(result) == [True, True]
 
 
-def test_importing_the_wire_does_not_import_tensorflow() -> None:
+def test_importing_the_wire_or_the_api_does_not_import_tensorflow() -> None:
     result = _python("import sys, json\n"
-                     "import autograder.wire, autograder.plan, autograder.frameworks\n"
+                     "import autograder.wire, autograder.plan, autograder.frameworks, autograder.api\n"
                      "print(json.dumps(sorted({'tensorflow', 'keras'} & set(sys.modules))))\n")
     assert json.loads(result) == []

@@ -60,7 +60,7 @@ def test_frames_over_the_cap_are_refused_before_reading() -> None:
 
 
 def _session() -> OracleSession:
-    return OracleSession(COURSE.assignment("rnn"), "ana", b"s")
+    return OracleSession(COURSE.assignment("rnn"), "ana", b"s", lang="es")
 
 
 def test_requests_outside_the_running_hidden_cell_are_refused_and_flagged() -> None:

@@ -21,8 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from autograder.checks import Case, CaseGrade, Check, Diagnosis, Mistake, Observe, model_difference
-from autograder.plan import Raised
+from autograder.api import (Case, CaseGrade, Check, Diagnosis, Mistake, ModelCheck, Observe, Raised, Text,
+                            describe_model, model_difference, summary_difference)
 
 from . import key, mistakes
 
@@ -57,39 +57,11 @@ def split(name: str) -> tuple[np.ndarray, np.ndarray]:
     return X[part], y[part]
 
 
-def _strip_inputs(description: Any) -> Any:
-    """A model description without InputLayer entries: Sequential and functional models agree."""
-    if not isinstance(description, dict) or "layers" not in description:
-        return description
-    return {**description, "layers": [l for l in description["layers"] if l.get("class") != "InputLayer"]}
-
-
-def _summary_difference(got: Any, expected: dict[str, Any]) -> Diagnosis | None:
-    if not isinstance(got, dict) or "layers" not in got:
-        return Diagnosis("wrong_type", {"expected": "keras.Model", "got": type(got).__name__})
-    for what in ("input_shape", "output_shape", "params", "trainable_params"):
-        if got.get(what) != expected.get(what):
-            return Diagnosis("wrong_model_summary", {"what": what, "expected": expected.get(what),
-                                                     "got": got.get(what)})
-    return None
-
-
-class _ModelTriple(Check):
+class _ModelTriple(ModelCheck):
     """(encoder, decoder, autoencoder): the first two layer by layer, the whole by its summary."""
 
-    def compare(self, case: Case, got: Any, expected: Any) -> Diagnosis | None:
-        if isinstance(got, Raised) or isinstance(expected, Raised):
-            return super().compare(case, got, expected)
-        if not isinstance(got, list) or len(got) != len(expected):
-            return Diagnosis("wrong_values")
-        for index, (g, e) in enumerate(zip(got, expected, strict=True)):
-            if isinstance(g, Raised):
-                return super().compare(case, g, e)
-            g, e = _strip_inputs(g), _strip_inputs(e)
-            difference = model_difference(g, e) if index < 2 else _summary_difference(g, e)
-            if difference is not None:
-                return difference
-        return None
+    def compare_model(self, index: int, got: Any, expected: dict[str, Any]) -> Diagnosis | None:
+        return model_difference(got, expected) if index < 2 else summary_difference(got, expected)
 
 
 def _triple() -> tuple[Observe, ...]:
@@ -103,8 +75,10 @@ class BuildDenseAutoencoder(_ModelTriple):
 
     def cases(self, rng: np.random.Generator) -> list[Case]:
         hidden = int(rng.integers(20, 61))
-        return [Case("el ejemplo del curso (784-100-30-100-784)", (784, 100, 30), observe=_triple()),
-                Case("tamaños aleatorios", (int(rng.integers(30, 90)), hidden, int(rng.integers(2, hidden // 2))),
+        return [Case(Text("el ejemplo del curso (784-100-30-100-784)", "the course's example (784-100-30-100-784)"),
+                     (784, 100, 30), observe=_triple()),
+                Case(Text("tamaños aleatorios", "random sizes"),
+                     (int(rng.integers(30, 90)), hidden, int(rng.integers(2, hidden // 2))),
                      observe=_triple())]
 
 
@@ -117,8 +91,10 @@ class BuildConvAutoencoder(_ModelTriple):
         first = int(rng.integers(10, 33))
         second = int(rng.integers(4, first - 2))
         side = int(rng.choice([12, 16, 20]))
-        return [Case("valores por defecto (28, 28, 1) y filtros (16, 8)", observe=_triple()),
-                Case("forma de entrada y filtros aleatorios", ((side, side, int(rng.choice([1, 3]))), (first, second)),
+        return [Case(Text("valores por defecto (28, 28, 1) y filtros (16, 8)",
+                          "default values (28, 28, 1) and filters (16, 8)"), observe=_triple()),
+                Case(Text("forma de entrada y filtros aleatorios", "random input shape and filters"),
+                     ((side, side, int(rng.choice([1, 3]))), (first, second)),
                      observe=_triple())]
 
 
@@ -130,9 +106,11 @@ class AddNoise(Check):
 
     def cases(self, rng: np.random.Generator) -> list[Case]:
         observe = (Observe(), Observe("value", ("arg", 0)))
-        return [Case("lote de imágenes (N, 28, 28, 1)", (rng.random((3, 28, 28, 1)), 0.3, int(rng.integers(1000))),
+        return [Case(Text("lote de imágenes (N, 28, 28, 1)", "batch of images (N, 28, 28, 1)"),
+                     (rng.random((3, 28, 28, 1)), 0.3, int(rng.integers(1000))),
                      observe=observe),
-                Case("vectores planos con ruido fuerte", (rng.random((5, 20)), float(rng.uniform(0.6, 1.0)),
+                Case(Text("vectores planos con ruido fuerte", "flat vectors with strong noise"),
+                     (rng.random((5, 20)), float(rng.uniform(0.6, 1.0)),
                                                           int(rng.integers(1000))), observe=observe)]
 
 
@@ -155,9 +133,11 @@ class ReconstructionErrors(Check):
         dense = _random_model(rng, "dense")
         dim = dense.input_shape[1]
         conv = _random_model(rng, "conv")
-        return [Case("autoencoder denso", (dense, rng.random((6, dim)).astype("float32"))),
-                Case("autoencoder denso, N = 1", (dense, rng.random((1, dim)).astype("float32"))),
-                Case("autoencoder convolucional (imágenes)", (conv, rng.random((4, 8, 8, 1)).astype("float32")))]
+        return [Case(Text("autoencoder denso", "dense autoencoder"), (dense, rng.random((6, dim)).astype("float32"))),
+                Case(Text("autoencoder denso, N = 1", "dense autoencoder, N = 1"),
+                     (dense, rng.random((1, dim)).astype("float32"))),
+                Case(Text("autoencoder convolucional (imágenes)", "convolutional autoencoder (images)"),
+                     (conv, rng.random((4, 8, 8, 1)).astype("float32")))]
 
 
 class AnomalyThreshold(Check):
@@ -167,9 +147,9 @@ class AnomalyThreshold(Check):
     rtol = 1e-9
 
     def cases(self, rng: np.random.Generator) -> list[Case]:
-        return [Case("k por defecto", (rng.gamma(2.0, 0.01, size=40),)),
-                Case("k dado", (rng.gamma(2.0, 0.01, size=25),), {"k": float(rng.uniform(1.5, 3.0))}),
-                Case("pocos errores", (rng.gamma(2.0, 0.01, size=4),), {"k": 2.0})]
+        return [Case(Text("k por defecto", "default k"), (rng.gamma(2.0, 0.01, size=40),)),
+                Case(Text("k dado", "given k"), (rng.gamma(2.0, 0.01, size=25),), {"k": float(rng.uniform(1.5, 3.0))}),
+                Case(Text("pocos errores", "few errors"), (rng.gamma(2.0, 0.01, size=4),), {"k": 2.0})]
 
 
 class DetectAnomalies(Check):
@@ -182,11 +162,13 @@ class DetectAnomalies(Check):
         observe = (Observe(), Observe("value", ("arg", 0)))
         errors = rng.gamma(2.0, 0.01, size=30)
         few = rng.gamma(2.0, 0.01, size=5)
-        return [Case("errores de un lote", (errors, float(np.quantile(errors, 0.8))), observe=observe),
-                Case("umbral por debajo de casi todos", (few, float(np.min(few) * 1.01)), observe=observe)]
+        return [Case(Text("errores de un lote", "errors of a batch"),
+                     (errors, float(np.quantile(errors, 0.8))), observe=observe),
+                Case(Text("umbral por debajo de casi todos", "threshold below almost all of them"),
+                     (few, float(np.min(few) * 1.01)), observe=observe)]
 
 
-class GreedyLayerwisePretrain(Check):
+class GreedyLayerwisePretrain(_ModelTriple):
     """Judged by what greedy training leaves behind: the stacked architecture, a stack that
     reconstructs the data, and outer layers that form a working shallow autoencoder alone."""
 
@@ -201,21 +183,20 @@ class GreedyLayerwisePretrain(Check):
         sizes = [int(rng.integers(28, 41)), int(rng.integers(8, 15))]
         observe = (*_triple(), Observe("weights", ("result", 0)), Observe("weights", ("result", 1)),
                    Observe("method", ("result", 2), name="predict", args=(X,), kwargs={"verbose": 0}))
-        return [Case("dígitos 8x8 con dos capas", (X, sizes, 10), {"seed": int(rng.integers(1000))}, observe=observe)]
+        return [Case(Text("dígitos 8x8 con dos capas", "8x8 digits with two layers"),
+                     (X, sizes, 10), {"seed": int(rng.integers(1000))}, observe=observe)]
 
     def grade_case(self, case: Case, got: Any) -> CaseGrade:
         if isinstance(got, Raised) or any(isinstance(o, Raised) for o in got):
             raised = got if isinstance(got, Raised) else next(o for o in got if isinstance(o, Raised))
             return CaseGrade(0.0, super().compare(case, raised, [None]))
         X, sizes = case.args[0], case.args[1]
-        expected = [_strip_inputs(_describe(m)) for m in key_architecture(X.shape[1], sizes)]
         if not isinstance(got, list) or len(got) != len(case.observe):
             return CaseGrade(0.0, Diagnosis("wrong_values"))
-        for index, (g, e) in enumerate(zip(got[:3], expected, strict=True)):
-            g = _strip_inputs(g)
-            difference = model_difference(g, e) if index < 2 else _summary_difference(g, e)
-            if difference is not None:
-                return CaseGrade(0.0, difference)
+        expected = [describe_model(m) for m in key_architecture(X.shape[1], sizes)] + [None] * 3
+        difference = self.compare_models(case, got, expected)
+        if difference is not None:
+            return CaseGrade(0.0, difference)
         encoder_weights, decoder_weights, reconstructed = got[3], got[4], got[5]
         baseline = float(np.mean((X - X.mean(axis=0)) ** 2))
         stacked = float(np.mean((np.asarray(reconstructed) - X) ** 2)) / baseline
@@ -244,13 +225,7 @@ def key_architecture(input_dim: int, sizes: list[int]) -> tuple[Any, Any, Any]:
     return encoder, decoder, keras.Sequential([encoder, decoder])
 
 
-def _describe(model: Any) -> dict[str, Any]:
-    from autograder.plan import describe_model
-
-    return describe_model(model)
-
-
-class ClassifierFromEncoder(Check):
+class ClassifierFromEncoder(ModelCheck):
     name = "classifier_from_encoder"
     reference = staticmethod(key.classifier_from_encoder)
     mistakes = mistakes.CLASSIFIER
@@ -259,23 +234,23 @@ class ClassifierFromEncoder(Check):
         import keras
 
         cases = []
-        for label, classes in (("10 clases", 10), ("número de clases aleatorio", int(rng.integers(2, 7)))):
+        settings = ((Text("10 clases", "10 classes"), 10),
+                    (Text("número de clases aleatorio", "random number of classes"), int(rng.integers(2, 7))))
+        for label, classes in settings:
             keras.utils.set_random_seed(int(rng.integers(2**31)))
             encoder = key.build_dense_autoencoder(int(rng.integers(20, 60)), int(rng.integers(10, 20)),
                                                   int(rng.integers(3, 8)))[0]
             cases.append(Case(label, (encoder, classes), observe=(Observe("model"),)))
         return cases
 
-    def compare(self, case: Case, got: Any, expected: Any) -> Diagnosis | None:
-        if isinstance(got, Raised) or isinstance(expected, Raised) or isinstance(got[0], Raised):
-            return super().compare(case, got, expected)
-        g, e = _strip_inputs(got[0]), _strip_inputs(expected[0])
-        difference = _summary_difference(g, e)
+    def compare_model(self, index: int, got: Any, expected: dict[str, Any]) -> Diagnosis | None:
+        """By summary (the encoder inside is the grader's), then the classification head."""
+        difference = summary_difference(got, expected)
         if difference is not None:
             return difference
-        last_g, last_e = g["layers"][-1], e["layers"][-1]
+        last_g, last_e = got["layers"][-1], expected["layers"][-1]
         if (last_g.get("units"), last_g.get("activation")) != (last_e.get("units"), last_e.get("activation")):
-            return Diagnosis("wrong_architecture", {"where": len(g["layers"]),
+            return Diagnosis("wrong_architecture", {"where": len(got["layers"]),
                                                     "expected": f"Dense({last_e['units']}, softmax)",
                                                     "got": f"{last_g.get('class')}({last_g.get('units')}, "
                                                            f"{last_g.get('activation')})"})
@@ -324,7 +299,7 @@ class TrainedAutoencoder(Check):
 
     def cases(self, rng: np.random.Generator) -> list[Case]:
         X, _ = split("holdout")
-        return [Case("dígitos que guarda el calificador", call=False,
+        return [Case(Text("dígitos que guarda el calificador", "digits the grader keeps"), call=False,
                      observe=(Observe("method", name="predict", args=(X,), kwargs={"verbose": 0}),))]
 
     def grade_case(self, case: Case, got: Any) -> CaseGrade:
@@ -358,7 +333,7 @@ class Denoiser(Check):
         X, _ = split("holdout")
         images = X.reshape(-1, 28, 28, 1)
         noisy = key.add_noise(images, NOISE_FACTOR, seed=2024).astype("float32")
-        return [Case("dígitos con ruido que guarda el calificador", call=False,
+        return [Case(Text("dígitos con ruido que guarda el calificador", "noisy digits the grader keeps"), call=False,
                      observe=(Observe("method", name="predict", args=(noisy,), kwargs={"verbose": 0}),
                               Observe("method", name="predict", args=(images,), kwargs={"verbose": 0})))]
 
@@ -404,7 +379,8 @@ class AnomalyDetector(Check):
         X_fit, y_fit = split("fit")
         X, _ = anomaly_holdout()
         normal_fit = X_fit[y_fit == NORMAL_DIGIT]
-        return [Case("dígitos normales y anómalos que guarda el calificador", call=False,
+        return [Case(Text("dígitos normales y anómalos que guarda el calificador",
+                          "normal and anomalous digits the grader keeps"), call=False,
                      observe=(Observe("method", ("result", "autoencoder"), name="predict", args=(X,),
                                       kwargs={"verbose": 0}),
                               Observe("method", ("result", "autoencoder"), name="predict", args=(normal_fit,),

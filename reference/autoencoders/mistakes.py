@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from autograder.checks import Mistake
+from autograder.api import Mistake
 
 from . import key
 

@@ -18,8 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.checks import RESULT, Case, Check, Observe
-from autograder.wire import PackageFile
+from autograder.api import RESULT, Case, Check, Observe, PackageFile, Text
 
 from . import key, mistakes
 
@@ -58,9 +57,11 @@ class Tokenize(Check):
     mistakes = mistakes.TOKENIZE
 
     def cases(self, rng: np.random.Generator) -> list[Case]:
-        return [Case("una frase con puntuación y mayúsculas", (_text(rng, 1),)),
-                Case("varias frases con comillas, paréntesis y contracciones", (_text(rng, 3),)),
-                Case("texto largo", (_text(rng, 6),))]
+        return [Case(Text("una frase con puntuación y mayúsculas", "one sentence with punctuation and capitals"),
+                     (_text(rng, 1),)),
+                Case(Text("varias frases con comillas, paréntesis y contracciones",
+                          "several sentences with quotes, brackets and contractions"), (_text(rng, 3),)),
+                Case(Text("texto largo", "long text"), (_text(rng, 6),))]
 
 
 def _token_lists(rng: np.random.Generator, min_count: int = 1) -> list[list[str]]:
@@ -84,8 +85,10 @@ class BuildVocab(Check):
     mistakes = mistakes.BUILD_VOCAB
 
     def cases(self, rng: np.random.Generator) -> list[Case]:
-        return [Case("listas de tokens con empates de frecuencia", (_token_lists(rng),)),
-                Case("otras listas con empates, min_count = 1 explícito", (_token_lists(rng),), {"min_count": 1}),
+        return [Case(Text("listas de tokens con empates de frecuencia", "token lists with frequency ties"),
+                     (_token_lists(rng),)),
+                Case(Text("otras listas con empates, min_count = 1 explícito",
+                          "other lists with ties, explicit min_count = 1"), (_token_lists(rng),), {"min_count": 1}),
                 Case("min_count = 2", (_token_lists(rng, 2),), {"min_count": 2}),
                 Case("min_count = 3", (_token_lists(rng, 3),), {"min_count": 3})]
 
@@ -97,9 +100,9 @@ class Encode(Check):
 
     def cases(self, rng: np.random.Generator) -> list[Case]:
         cases = []
-        for label, known, unknown in (("tokens conocidos y desconocidos", 6, 3),
-                                      ("solo palabras desconocidas", 0, 4),
-                                      ("solo palabras conocidas", 7, 0)):
+        for label, known, unknown in ((Text("tokens conocidos y desconocidos", "known and unknown tokens"), 6, 3),
+                                      (Text("solo palabras desconocidas", "unknown words only"), 0, 4),
+                                      (Text("solo palabras conocidas", "known words only"), 7, 0)):
             vocab = key.build_vocab(_token_lists(rng))
             words = [w for w in vocab if w not in mistakes.SPECIALS]
             tokens = [str(w) for w in [*rng.choice(words, size=known), *rng.choice(UNKNOWN, size=unknown)]]
@@ -115,9 +118,10 @@ class OneHotEncode(Check):
     def cases(self, rng: np.random.Generator) -> list[Case]:
         size = int(rng.integers(6, 15))
         ends = np.array([0, size - 1, int(rng.integers(1, size - 1)), 0])
-        return [Case("índices aleatorios", (rng.integers(0, size, size=int(rng.integers(4, 9))), size)),
-                Case("un solo índice", (rng.integers(2, size, size=1), size)),
-                Case("el relleno (0) y el último índice", (ends, size))]
+        return [Case(Text("índices aleatorios", "random indices"),
+                     (rng.integers(0, size, size=int(rng.integers(4, 9))), size)),
+                Case(Text("un solo índice", "a single index"), (rng.integers(2, size, size=1), size)),
+                Case(Text("el relleno (0) y el último índice", "the padding (0) and the last index"), (ends, size))]
 
 
 def _weights(rng: np.random.Generator, dtype: str) -> np.ndarray:
@@ -134,12 +138,15 @@ class EmbeddingLookup(Check):
     def cases(self, rng: np.random.Generator) -> list[Case]:
         observe = (RESULT, Observe("value", ("arg", 0)), Observe("value", ("arg", 1)))
         cases = []
-        for label, dtype, shape in (("W en float32", "float32", (5,)), ("W en float64", "float64", (4,)),
-                                    ("lote de secuencias (índices 2-D), W en float32", "float32", (2, 3)),
-                                    ("índices repetidos, W en float64", "float64", (6,))):
+        settings = ((Text("W en float32", "W in float32"), "float32", (5,), False),
+                    (Text("W en float64", "W in float64"), "float64", (4,), False),
+                    (Text("lote de secuencias (índices 2-D), W en float32",
+                          "batch of sequences (2-D indices), W in float32"), "float32", (2, 3), False),
+                    (Text("índices repetidos, W en float64", "repeated indices, W in float64"), "float64", (6,), True))
+        for label, dtype, shape, repeated in settings:
             W = _weights(rng, dtype)
             indices = rng.integers(0, len(W), size=shape)
-            if label.startswith("índices repetidos"):
+            if repeated:
                 indices[-2:] = indices[0]
             cases.append(Case(label, (indices, W), observe=observe))
         return cases
@@ -154,11 +161,13 @@ class CosineSimilarity(Check):
     def cases(self, rng: np.random.Generator) -> list[Case]:
         dim = int(rng.integers(3, 9))
         u = rng.normal(size=dim)
-        return [Case("vectores aleatorios", (rng.normal(size=dim) * 3, rng.normal(size=dim))),
-                Case("vectores paralelos de distinta longitud", (u, u * float(rng.uniform(2.0, 5.0)))),
-                Case("vectores opuestos", (u * 2.0, -u)),
-                Case("el primer vector es nulo", (np.zeros(dim), rng.normal(size=dim))),
-                Case("los dos vectores son nulos", (np.zeros(dim), np.zeros(dim)))]
+        return [Case(Text("vectores aleatorios", "random vectors"), (rng.normal(size=dim) * 3, rng.normal(size=dim))),
+                Case(Text("vectores paralelos de distinta longitud", "parallel vectors of different lengths"),
+                     (u, u * float(rng.uniform(2.0, 5.0)))),
+                Case(Text("vectores opuestos", "opposite vectors"), (u * 2.0, -u)),
+                Case(Text("el primer vector es nulo", "the first vector is zero"),
+                     (np.zeros(dim), rng.normal(size=dim))),
+                Case(Text("los dos vectores son nulos", "both vectors are zero"), (np.zeros(dim), np.zeros(dim)))]
 
 
 def _corpus(rng: np.random.Generator, sentences: int, rare: int = 0) -> list[list[str]]:
@@ -185,9 +194,11 @@ class TrainWord2Vec(Check):
                     "seed": int(rng.integers(1, 1000))}
 
         cases = []
-        settings = (("valores por defecto (skip-gram)", {}),
-                    ("skip-gram con hiperparámetros aleatorios", hyperparameters(min_count=1, sg=1)),
-                    ("CBOW (sg = 0) con min_count = 2", hyperparameters(min_count=2, sg=0)))
+        settings = ((Text("valores por defecto (skip-gram)", "default values (skip-gram)"), {}),
+                    (Text("skip-gram con hiperparámetros aleatorios", "skip-gram with random hyperparameters"),
+                     hyperparameters(min_count=1, sg=1)),
+                    (Text("CBOW (sg = 0) con min_count = 2", "CBOW (sg = 0) with min_count = 2"),
+                     hyperparameters(min_count=2, sg=0)))
         for label, kwargs in settings:
             corpus = _corpus(rng, 30, rare=3)
             frequent = sorted({w for s in corpus for w in s if sum(t.count(w) for t in corpus) >= 2})
@@ -214,7 +225,8 @@ class LoadGlove(Check):
         probes = [str(w) for w in rng.choice(words, size=4, replace=False)]
         observe = (Observe("method", name="__len__"), Observe("value", ("result", "the")),
                    *(Observe("value", ("result", w)) for w in probes))
-        return [Case("el fichero GloVe de prueba de gensim (76 palabras, 50 dimensiones)", (path,),
+        return [Case(Text("el fichero GloVe de prueba de gensim (76 palabras, 50 dimensiones)",
+                          "gensim's GloVe test file (76 words, 50 dimensions)"), (path,),
                      observe=observe)]
 
 
@@ -231,10 +243,11 @@ class BuildEmbeddingMatrix(Check):
 
     def cases(self, rng: np.random.Generator) -> list[Case]:
         cases = []
-        for label, share, shuffle in (("palabras con y sin vector", 0.6, False),
-                                      ("diccionario del vocabulario en un orden distinto del de sus índices",
-                                       0.6, True),
-                                      ("pocas palabras con vector", 0.3, False)):
+        settings = ((Text("palabras con y sin vector", "words with and without a vector"), 0.6, False),
+                    (Text("diccionario del vocabulario en un orden distinto del de sus índices",
+                          "vocabulary dict in an order other than its indices'"), 0.6, True),
+                    (Text("pocas palabras con vector", "few words with a vector"), 0.3, False))
+        for label, share, shuffle in settings:
             vocab = key.build_vocab(_token_lists(rng))
             dim = int(rng.integers(3, 9))
             words = [w for w in vocab if w not in mistakes.SPECIALS]
@@ -252,7 +265,8 @@ class FrozenEmbeddingLayer(Check):
 
     def cases(self, rng: np.random.Generator) -> list[Case]:
         cases = []
-        for label in ("matriz aleatoria", "otra matriz aleatoria"):
+        for label in (Text("matriz aleatoria", "random matrix"),
+                      Text("otra matriz aleatoria", "another random matrix")):
             matrix = rng.normal(size=(int(rng.integers(5, 16)), int(rng.integers(2, 7)))).astype("float32")
             indices = rng.integers(0, len(matrix), size=(2, 4))
             # Calling the layer first builds it, so its weights exist when observed.

@@ -1,6 +1,6 @@
 """Demo students for the one-hot vs embeddings assignment: one per common mistake."""
 
-from autograder.demo import Submission
+from autograder.api import Submission
 
 SUBMISSIONS = [
     Submission("ana", "respuesta de referencia", full_marks=True),

@@ -13,8 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from autograder.checks import Mistake
-from autograder.plan import Case, CaseOutcome, Raised
+from autograder.api import Case, CaseOutcome, Mistake, Raised
 
 from . import key
 from .key import PAD, UNK

@@ -37,10 +37,8 @@ from typing import Any
 
 import numpy as np
 
-from autograder.checks import (RESULT, Case, CaseGrade, Check, Diagnosis, Mistake, Observe, compare_values,
-                               model_difference)
-from autograder.frameworks import OptimizerSpec
-from autograder.plan import Raised
+from autograder.api import (RESULT, Case, CaseGrade, Check, Diagnosis, Mistake, ModelCheck, Observe, OptimizerSpec,
+                            Raised, Text, compare_values)
 
 from . import key, mistakes
 from .mistakes import NOISE_DIM, RTOL
@@ -55,13 +53,6 @@ def digits() -> np.ndarray:
     from sklearn.datasets import load_digits
 
     return (load_digits().images / 8.0 - 1.0).astype("float32")[..., None]
-
-
-def _strip_inputs(description: Any) -> Any:
-    """A model description without InputLayer entries: Sequential and functional models agree."""
-    if not isinstance(description, dict) or "layers" not in description:
-        return description
-    return {**description, "layers": [l for l in description["layers"] if l.get("class") != "InputLayer"]}
 
 
 def _failed_observation(check: Check, case: Case, got: Any) -> Diagnosis | None:
@@ -84,10 +75,12 @@ class SampleNoise(Check):
     strict_dtype = True
 
     def cases(self, rng: np.random.Generator) -> list[Case]:
-        return [Case("con semilla", (int(rng.integers(3, 10)), int(rng.integers(5, 21))),
+        return [Case(Text("con semilla", "with a seed"), (int(rng.integers(3, 10)), int(rng.integers(5, 21))),
                      {"seed": int(rng.integers(10_000))}),
-                Case("con semilla, lote de una muestra", (1, int(rng.integers(5, 21)), int(rng.integers(10_000)))),
-                Case("sin semilla, lote grande (solo forma, tipo y estadísticas)", (400, 64))]
+                Case(Text("con semilla, lote de una muestra", "with a seed, batch of one sample"),
+                     (1, int(rng.integers(5, 21)), int(rng.integers(10_000)))),
+                Case(Text("sin semilla, lote grande (solo forma, tipo y estadísticas)",
+                          "without a seed, large batch (shape, dtype and statistics only)"), (400, 64))]
 
     def grade_case(self, case: Case, got: Any) -> CaseGrade:
         if len(case.args) > 2 or "seed" in case.kwargs:
@@ -115,15 +108,6 @@ class SampleNoise(Check):
             f"deviation {std:.2f} (they should be 0 and 1).")))
 
 
-class _ModelCheck(Check):
-    """A builder judged layer by layer against the answer key's model."""
-
-    def compare(self, case: Case, got: Any, expected: Any) -> Diagnosis | None:
-        if isinstance(got, Raised) or isinstance(expected, Raised) or isinstance(got[0], Raised):
-            return super().compare(case, got, expected)
-        return model_difference(_strip_inputs(got[0]), _strip_inputs(expected[0]))
-
-
 _MODEL = (Observe("model"),)
 
 
@@ -133,27 +117,33 @@ def _image_shape(rng: np.random.Generator) -> tuple[int, int, int]:
     return height, width, int(rng.integers(1, 4))
 
 
-class BuildGenerator(_ModelCheck):
+class BuildGenerator(ModelCheck):
     name = "build_generator"
     reference = staticmethod(key.build_generator)
     mistakes = mistakes.GENERATOR
 
     def cases(self, rng: np.random.Generator) -> list[Case]:
         shape = _image_shape(rng)
-        return [Case("el generador del cuaderno (ruido de 16, dígitos 8x8)", (NOISE_DIM, IMAGE_SHAPE), observe=_MODEL),
-                Case("otra dimensión del ruido y otra forma de imagen (quizá no cuadrada)", (int(rng.integers(4, 33)), shape),
+        return [Case(Text("el generador del cuaderno (ruido de 16, dígitos 8x8)",
+                          "the notebook's generator (noise of 16, 8x8 digits)"),
+                     (NOISE_DIM, IMAGE_SHAPE), observe=_MODEL),
+                Case(Text("otra dimensión del ruido y otra forma de imagen (quizá no cuadrada)",
+                          "another noise dimension and image shape (maybe not square)"),
+                     (int(rng.integers(4, 33)), shape),
                      observe=_MODEL)]
 
 
-class BuildDiscriminator(_ModelCheck):
+class BuildDiscriminator(ModelCheck):
     name = "build_discriminator"
     reference = staticmethod(key.build_discriminator)
     mistakes = mistakes.DISCRIMINATOR
 
     def cases(self, rng: np.random.Generator) -> list[Case]:
         shape = _image_shape(rng)
-        return [Case("el discriminador del cuaderno (dígitos 8x8)", (IMAGE_SHAPE,), observe=_MODEL),
-                Case("otra forma de imagen (quizá no cuadrada)", (shape,), observe=_MODEL)]
+        return [Case(Text("el discriminador del cuaderno (dígitos 8x8)", "the notebook's discriminator (8x8 digits)"),
+                     (IMAGE_SHAPE,), observe=_MODEL),
+                Case(Text("otra forma de imagen (quizá no cuadrada)", "another image shape (maybe not square)"),
+                     (shape,), observe=_MODEL)]
 
 
 def _logits(rng: np.random.Generator, n: int, column: bool, scale: float = 2.0) -> np.ndarray:
@@ -168,10 +158,13 @@ class DiscriminatorLoss(Check):
 
     def cases(self, rng: np.random.Generator) -> list[Case]:
         n, m = int(rng.integers(4, 20)), int(rng.integers(20, 40))
-        return [Case("logits de forma (N,)", (_logits(rng, n, False), _logits(rng, n, False))),
-                Case("logits de forma (N, 1)", (_logits(rng, n, True), _logits(rng, n, True))),
-                Case("lotes real y falso de distinto tamaño", (_logits(rng, m, True), _logits(rng, n, True))),
-                Case("logits grandes (discriminador muy seguro)",
+        return [Case(Text("logits de forma (N,)", "logits of shape (N,)"),
+                     (_logits(rng, n, False), _logits(rng, n, False))),
+                Case(Text("logits de forma (N, 1)", "logits of shape (N, 1)"),
+                     (_logits(rng, n, True), _logits(rng, n, True))),
+                Case(Text("lotes real y falso de distinto tamaño", "real and fake batches of different sizes"),
+                     (_logits(rng, m, True), _logits(rng, n, True))),
+                Case(Text("logits grandes (discriminador muy seguro)", "large logits (a very confident discriminator)"),
                      (_logits(rng, n, True, scale=40.0), _logits(rng, n, True, scale=40.0)))]
 
 
@@ -183,9 +176,10 @@ class GeneratorLoss(Check):
 
     def cases(self, rng: np.random.Generator) -> list[Case]:
         n = int(rng.integers(4, 30))
-        return [Case("logits de forma (N,)", (_logits(rng, n, False),)),
-                Case("logits de forma (N, 1)", (_logits(rng, n, True),)),
-                Case("logits grandes (discriminador muy seguro)", (_logits(rng, n, True, scale=40.0),))]
+        return [Case(Text("logits de forma (N,)", "logits of shape (N,)"), (_logits(rng, n, False),)),
+                Case(Text("logits de forma (N, 1)", "logits of shape (N, 1)"), (_logits(rng, n, True),)),
+                Case(Text("logits grandes (discriminador muy seguro)", "large logits (a very confident discriminator)"),
+                     (_logits(rng, n, True, scale=40.0),))]
 
 
 def _adam(rng: np.random.Generator) -> OptimizerSpec:
@@ -225,8 +219,10 @@ class TrainStep(Check):
         cases = []
         # A partial last batch, far smaller than the notebook's BATCH_SIZE and with its NOISE_DIM,
         # so a step that draws its own BATCH_SIZE noise vectors still runs and can be recognised.
-        shapes = [("lote parcial: menos imágenes reales que BATCH_SIZE", int(rng.integers(5, 13)), NOISE_DIM),
-                  ("lote mediano con otra dimensión del ruido", int(rng.integers(20, 41)),
+        shapes = [(Text("lote parcial: menos imágenes reales que BATCH_SIZE",
+                        "partial batch: fewer real images than BATCH_SIZE"), int(rng.integers(5, 13)), NOISE_DIM),
+                  (Text("lote mediano con otra dimensión del ruido", "medium batch with another noise dimension"),
+                   int(rng.integers(20, 41)),
                    int(rng.choice([8, 12, 24, 32])))]
         for label, batch, noise_dim in shapes:
             keras.utils.set_random_seed(int(rng.integers(2**31)))
@@ -247,7 +243,7 @@ class TrainingRun(Check):
     per_student = False
 
     def cases(self, rng: np.random.Generator) -> list[Case]:
-        return [Case("el entrenamiento corto del cuaderno", call=False,
+        return [Case(Text("el entrenamiento corto del cuaderno", "the notebook's short training run"), call=False,
                      observe=(Observe("value", ("result", "history")), Observe("value", ("result", "samples"))))]
 
     def grade_case(self, case: Case, got: Any) -> CaseGrade:

@@ -1,6 +1,6 @@
 """Demo students for the GAN assignment: one per common mistake."""
 
-from autograder.demo import Submission
+from autograder.api import Submission
 
 _DISCRIMINATOR = '''def build_discriminator(image_shape):
     return keras.Sequential([

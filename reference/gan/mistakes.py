@@ -14,8 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from autograder.checks import Mistake, compare_values
-from autograder.plan import Case, Raised
+from autograder.api import Case, Mistake, Raised, compare_values
 
 from . import key
 

@@ -22,8 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from autograder.checks import RESULT, Case, Check, Diagnosis, Observe
-from autograder.plan import CaseOutcome
+from autograder.api import RESULT, Case, CaseOutcome, Check, Diagnosis, Observe, Text
 
 from . import key, mistakes
 from .key import BOS, EOS
@@ -96,14 +95,21 @@ class Perplexity(Check):
         vector_mask = (rng.random(8) < 0.6).astype(np.int64)
         vector_mask[0] = 1  # at least one real token
         return [
-            Case("vector de probabilidades sin máscara", (_probs(rng, length),)),
-            Case("lista de Python sin máscara", ([float(p) for p in _probs(rng, 5)],)),
-            Case("máscara booleana que descarta relleno (lote 2-D)", (_probs(rng, batch.shape), batch)),
-            Case("máscara de enteros 0/1 que descarta relleno (lote 2-D)",
+            Case(Text("vector de probabilidades sin máscara", "probability vector without a mask"),
+                 (_probs(rng, length),)),
+            Case(Text("lista de Python sin máscara", "Python list without a mask"),
+                 ([float(p) for p in _probs(rng, 5)],)),
+            Case(Text("máscara booleana que descarta relleno (lote 2-D)",
+                      "boolean mask that drops padding (2-D batch)"),
+                 (_probs(rng, batch.shape), batch)),
+            Case(Text("máscara de enteros 0/1 que descarta relleno (lote 2-D)",
+                      "0/1 integer mask that drops padding (2-D batch)"),
                  (_probs(rng, batch.shape), batch.astype(np.int64))),
-            Case("máscara de enteros 0/1 en un vector", (_probs(rng, 8), vector_mask)),
-            Case("relleno con probabilidad 0", (zero_padded, batch.astype(np.float64))),
-            Case("un token real con probabilidad 0", (with_zero,)),
+            Case(Text("máscara de enteros 0/1 en un vector", "0/1 integer mask on a vector"),
+                 (_probs(rng, 8), vector_mask)),
+            Case(Text("relleno con probabilidad 0", "padding with probability 0"),
+                 (zero_padded, batch.astype(np.float64))),
+            Case(Text("un token real con probabilidad 0", "a real token with probability 0"), (with_zero,)),
         ]
 
 
@@ -117,11 +123,14 @@ class PerplexityFromLogProbs(Check):
             return np.log(_probs(rng, size)) / np.log(base)
 
         return [
-            Case("logaritmos naturales (base por omisión)", (logs(math.e, 9),)),
-            Case("logaritmos en base 2", (logs(2, 7),), {"base": 2}),
-            Case("logaritmos en base 10", (logs(10, 8),), {"base": 10}),
-            Case("base 2 como argumento posicional, lista de Python", ([float(v) for v in logs(2, 5)], 2)),
-            Case("logaritmos naturales con base = e explícita", (logs(math.e, 6),), {"base": math.e}),
+            Case(Text("logaritmos naturales (base por omisión)", "natural logarithms (default base)"),
+                 (logs(math.e, 9),)),
+            Case(Text("logaritmos en base 2", "base-2 logarithms"), (logs(2, 7),), {"base": 2}),
+            Case(Text("logaritmos en base 10", "base-10 logarithms"), (logs(10, 8),), {"base": 10}),
+            Case(Text("base 2 como argumento posicional, lista de Python",
+                      "base 2 as a positional argument, Python list"), ([float(v) for v in logs(2, 5)], 2)),
+            Case(Text("logaritmos naturales con base = e explícita", "natural logarithms with explicit base = e"),
+                 (logs(math.e, 6),), {"base": math.e}),
         ]
 
 
@@ -132,17 +141,19 @@ class TrainBigramLm(Check):
     mistakes = mistakes.TRAIN
 
     def cases(self, rng: np.random.Generator) -> list[Case]:
-        def case(label: str, sentences: list[list[str]], k: float) -> Case:
+        def case(label: Text, sentences: list[list[str]], k: float) -> Case:
             return Case(label, (sentences, k), observe=_with_arg(0))
 
         vocab = _vocabulary(rng, 5)
         return [
-            case("corpus pequeño, k < 1", _corpus(rng, vocab, 4), float(rng.choice(K_VALUES[:5]))),
+            case(Text("corpus pequeño, k < 1", "small corpus, k < 1"),
+                 _corpus(rng, vocab, 4), float(rng.choice(K_VALUES[:5]))),
             case("k > 1", _corpus(rng, vocab, 5), float(rng.choice(K_VALUES[5:]))),
-            case("k = 0 (sin suavizado)", _corpus(rng, vocab, 4), 0.0),
-            case("oraciones de una palabra y una oración vacía",
+            case(Text("k = 0 (sin suavizado)", "k = 0 (no smoothing)"), _corpus(rng, vocab, 4), 0.0),
+            case(Text("oraciones de una palabra y una oración vacía", "one-word sentences and an empty sentence"),
                  [*_corpus(rng, vocab, 3, 1, 1), [], *_corpus(rng, vocab, 2)], _k(rng)),
-            case("corpus más grande con más vocabulario", _corpus(rng, _vocabulary(rng, 8), 10, 2, 8), _k(rng)),
+            case(Text("corpus más grande con más vocabulario", "larger corpus with a larger vocabulary"),
+                 _corpus(rng, _vocabulary(rng, 8), 10, 2, 8), _k(rng)),
         ]
 
     def compare(self, case: Case, got: CaseOutcome, expected: CaseOutcome) -> Diagnosis | None:
@@ -160,22 +171,28 @@ class BigramProb(Check):
 
         lm, vocab, _, _ = model(_k(rng))
         seen = sorted(pair for pair in lm["bigram_counts"] if pair[0] != BOS)
-        cases = [Case("bigrama visto", (lm, *seen[int(rng.integers(len(seen)))]))]
+        cases = [Case(Text("bigrama visto", "seen bigram"), (lm, *seen[int(rng.integers(len(seen)))]))]
         lm, vocab, pair, _ = model(_k(rng))
-        cases.append(Case("bigrama no visto entre palabras conocidas", (lm, *pair)))
+        cases.append(Case(Text("bigrama no visto entre palabras conocidas", "unseen bigram of known words"),
+                          (lm, *pair)))
         lm, vocab, _, _ = model(_k(rng))
         starts = sorted(w for (p, w) in lm["bigram_counts"] if p == BOS)
-        cases.append(Case("inicio de oración (<s> como contexto)", (lm, BOS, starts[int(rng.integers(len(starts)))])))
-        cases.append(Case("fin de oración (</s> como palabra)", (lm, str(rng.choice(vocab)), EOS)))
+        cases.append(Case(Text("inicio de oración (<s> como contexto)", "sentence start (<s> as context)"),
+                          (lm, BOS, starts[int(rng.integers(len(starts)))])))
+        cases.append(Case(Text("fin de oración (</s> como palabra)", "sentence end (</s> as word)"),
+                          (lm, str(rng.choice(vocab)), EOS)))
         lm, vocab, _, _ = model(_k(rng))
-        cases.append(Case("palabra fuera del vocabulario", (lm, str(rng.choice(vocab)), OOV)))
-        cases.append(Case("contexto fuera del vocabulario", (lm, OOV, str(rng.choice(vocab)))))
+        cases.append(Case(Text("palabra fuera del vocabulario", "out-of-vocabulary word"),
+                          (lm, str(rng.choice(vocab)), OOV)))
+        cases.append(Case(Text("contexto fuera del vocabulario", "out-of-vocabulary context"),
+                          (lm, OOV, str(rng.choice(vocab)))))
         lm, vocab, pair, _ = model(0.0)
         seen = sorted(p for p in lm["bigram_counts"] if p[0] != BOS)
-        cases.append(Case("k = 0: bigrama visto", (lm, *seen[int(rng.integers(len(seen)))])))
-        cases.append(Case("k = 0: bigrama no visto", (lm, *pair)))
+        cases.append(Case(Text("k = 0: bigrama visto", "k = 0: seen bigram"),
+                          (lm, *seen[int(rng.integers(len(seen)))])))
+        cases.append(Case(Text("k = 0: bigrama no visto", "k = 0: unseen bigram"), (lm, *pair)))
         lm, vocab, pair, _ = model(float(rng.choice((4.0, 5.0, 10.0))))
-        cases.append(Case("k grande", (lm, *pair)))
+        cases.append(Case(Text("k grande", "large k"), (lm, *pair)))
         return cases
 
 
@@ -185,21 +202,27 @@ class SentencePerplexity(Check):
     mistakes = mistakes.SENTENCE
 
     def cases(self, rng: np.random.Generator) -> list[Case]:
-        def case(label: str, lm: dict, sentence: list[str]) -> Case:
+        def case(label: Text, lm: dict, sentence: list[str]) -> Case:
             return Case(label, (lm, sentence), observe=_with_arg(1))
 
         lm, vocab, pair, _ = _lm_with_unseen_pair(rng, _k(rng))
-        cases = [case("oración de palabras conocidas", lm, _sentence(rng, vocab, 3, 6)),
-                 case("oración con un bigrama no visto", lm, [*pair, *_sentence(rng, vocab, 1, 3)])]
+        cases = [case(Text("oración de palabras conocidas", "sentence of known words"),
+                      lm, _sentence(rng, vocab, 3, 6)),
+                 case(Text("oración con un bigrama no visto", "sentence with an unseen bigram"),
+                      lm, [*pair, *_sentence(rng, vocab, 1, 3)])]
         lm, vocab, _, _ = _lm_with_unseen_pair(rng, _k(rng))
         sentence = _sentence(rng, vocab, 3, 5)
         sentence.insert(int(rng.integers(len(sentence) + 1)), OOV)
-        cases += [case("oración con una palabra fuera del vocabulario", lm, sentence),
-                  case("oración de una sola palabra", lm, _sentence(rng, vocab, 1, 1)),
-                  case("oración vacía (solo se predice </s>)", lm, [])]
+        cases += [case(Text("oración con una palabra fuera del vocabulario",
+                            "sentence with an out-of-vocabulary word"), lm, sentence),
+                  case(Text("oración de una sola palabra", "one-word sentence"), lm, _sentence(rng, vocab, 1, 1)),
+                  case(Text("oración vacía (solo se predice </s>)", "empty sentence (only </s> is predicted)"),
+                       lm, [])]
         lm, vocab, pair, corpus = _lm_with_unseen_pair(rng, 0.0)
-        cases += [case("k = 0 y un bigrama no visto (probabilidad 0)", lm, [*pair, str(rng.choice(vocab))]),
-                  case("k = 0 con una oración del entrenamiento", lm, list(corpus[int(rng.integers(len(corpus)))]))]
+        cases += [case(Text("k = 0 y un bigrama no visto (probabilidad 0)",
+                            "k = 0 and an unseen bigram (probability 0)"), lm, [*pair, str(rng.choice(vocab))]),
+                  case(Text("k = 0 con una oración del entrenamiento", "k = 0 with a training sentence"),
+                       lm, list(corpus[int(rng.integers(len(corpus)))]))]
         return cases
 
 
@@ -209,18 +232,21 @@ class CorpusPerplexity(Check):
     mistakes = mistakes.CORPUS
 
     def cases(self, rng: np.random.Generator) -> list[Case]:
-        def case(label: str, lm: dict, sentences: list[list[str]]) -> Case:
+        def case(label: Text, lm: dict, sentences: list[list[str]]) -> Case:
             return Case(label, (lm, sentences), observe=_with_arg(1))
 
         lm, vocab, pair, _ = _lm_with_unseen_pair(rng, _k(rng), size=5)
         varied = [_sentence(rng, vocab, 1, 2), _sentence(rng, vocab, 6, 9), [*pair, OOV], _sentence(rng, vocab, 3, 4)]
-        cases = [case("oraciones de longitudes distintas", lm, varied),
-                 case("una oración larga y varias muy cortas", lm,
+        cases = [case(Text("oraciones de longitudes distintas", "sentences of different lengths"), lm, varied),
+                 case(Text("una oración larga y varias muy cortas", "one long sentence and several very short ones"),
+                      lm,
                       [_sentence(rng, vocab, 10, 12), *_corpus(rng, vocab, 3, 1, 1)]),
-                 case("una sola oración", lm, [_sentence(rng, vocab, 3, 6)]),
-                 case("corpus con una oración vacía", lm, [_sentence(rng, vocab, 2, 5), [], _sentence(rng, vocab, 4, 7)])]
+                 case(Text("una sola oración", "a single sentence"), lm, [_sentence(rng, vocab, 3, 6)]),
+                 case(Text("corpus con una oración vacía", "corpus with an empty sentence"),
+                      lm, [_sentence(rng, vocab, 2, 5), [], _sentence(rng, vocab, 4, 7)])]
         lm, vocab, pair, _ = _lm_with_unseen_pair(rng, 0.0)
-        cases.append(case("k = 0 y un bigrama no visto (probabilidad 0)", lm,
+        cases.append(case(Text("k = 0 y un bigrama no visto (probabilidad 0)",
+                               "k = 0 and an unseen bigram (probability 0)"), lm,
                           [_sentence(rng, vocab, 2, 4), [*pair]]))
         return cases
 
@@ -251,14 +277,16 @@ class PrecisionRecallF1(Check):
         no_tp_true = labels(12)
         no_tp_true[0] = 1
         return [
-            Case("etiquetas 0/1, clase positiva 1", pair(size)),
-            Case("etiquetas 0/1, clase positiva 0", (y_true, y_pred), {"positive": 0}),
-            Case("etiquetas de texto", ([name[v] for v in text_true], [name[v] for v in text_pred]),
+            Case(Text("etiquetas 0/1, clase positiva 1", "0/1 labels, positive class 1"), pair(size)),
+            Case(Text("etiquetas 0/1, clase positiva 0", "0/1 labels, positive class 0"),
+                 (y_true, y_pred), {"positive": 0}),
+            Case(Text("etiquetas de texto", "text labels"),
+                 ([name[v] for v in text_true], [name[v] for v in text_pred]),
                  {"positive": "spam"}),
-            Case("arreglos de numpy", tuple(np.array(v) for v in pair(size))),
-            Case("ninguna predicción positiva", (labels(10), [0] * 10)),
-            Case("ningún positivo real", ([0] * 10, [1] + labels(9))),
-            Case("ningún verdadero positivo", (no_tp_true, [1 - v for v in no_tp_true])),
+            Case(Text("arreglos de numpy", "numpy arrays"), tuple(np.array(v) for v in pair(size))),
+            Case(Text("ninguna predicción positiva", "no positive prediction"), (labels(10), [0] * 10)),
+            Case(Text("ningún positivo real", "no actual positive"), ([0] * 10, [1] + labels(9))),
+            Case(Text("ningún verdadero positivo", "no true positive"), (no_tp_true, [1 - v for v in no_tp_true])),
         ]
 
 
@@ -297,14 +325,20 @@ class ModifiedPrecision(Check):
         one_ref = _tokens(rng, vocab, 8)
         other = [w for w in WORDS if w not in vocab][:3]
         return [
-            Case("una referencia, unigramas", ([one_ref], _tokens(rng, vocab, 7), 1)),
-            Case("varias referencias, bigramas", ([_tokens(rng, vocab, 9) for _ in range(3)], _tokens(rng, vocab, 10), 2)),
-            Case("el candidato repite una palabra de las referencias", (refs, cand, 1)),
-            Case("el candidato repite un bigrama de las referencias", (refs2, cand2, 2)),
-            Case("trigramas con varias referencias", ([_tokens(rng, vocab[:3], 10) for _ in range(2)],
+            Case(Text("una referencia, unigramas", "one reference, unigrams"), ([one_ref], _tokens(rng, vocab, 7), 1)),
+            Case(Text("varias referencias, bigramas", "several references, bigrams"),
+                 ([_tokens(rng, vocab, 9) for _ in range(3)], _tokens(rng, vocab, 10), 2)),
+            Case(Text("el candidato repite una palabra de las referencias",
+                      "the candidate repeats a word of the references"), (refs, cand, 1)),
+            Case(Text("el candidato repite un bigrama de las referencias",
+                      "the candidate repeats a bigram of the references"), (refs2, cand2, 2)),
+            Case(Text("trigramas con varias referencias", "trigrams with several references"),
+                 ([_tokens(rng, vocab[:3], 10) for _ in range(2)],
                                                       _tokens(rng, vocab[:3], 9), 3)),
-            Case("candidato más corto que n", ([_tokens(rng, vocab, 6)], _tokens(rng, vocab, 2), 4)),
-            Case("sin ninguna coincidencia", ([_tokens(rng, vocab, 6)], _tokens(rng, other, 5), 1)),
+            Case(Text("candidato más corto que n", "candidate shorter than n"),
+                 ([_tokens(rng, vocab, 6)], _tokens(rng, vocab, 2), 4)),
+            Case(Text("sin ninguna coincidencia", "no match at all"),
+                 ([_tokens(rng, vocab, 6)], _tokens(rng, other, 5), 1)),
         ]
 
 
@@ -321,13 +355,18 @@ class BrevityPenalty(Check):
             return [_tokens(rng, vocab, n) for n in lengths]
 
         return [
-            Case("candidato más largo que todas las referencias", (refs(c - 2, c - 1), _tokens(rng, vocab, c))),
-            Case("candidato más corto que su única referencia", (refs(c + 2), _tokens(rng, vocab, c))),
-            Case("la referencia más cercana no es la más corta", (refs(3, c + 1, c + 6), _tokens(rng, vocab, c))),
-            Case("empate: dos referencias a la misma distancia", (refs(c + 2, c - 2), _tokens(rng, vocab, c))),
-            Case("candidato de la misma longitud que una referencia", (refs(c + 3, c), _tokens(rng, vocab, c))),
-            Case("candidato mucho más corto", (refs(c + 8), _tokens(rng, vocab, 2))),
-            Case("candidato vacío", (refs(c), [])),
+            Case(Text("candidato más largo que todas las referencias", "candidate longer than every reference"),
+                 (refs(c - 2, c - 1), _tokens(rng, vocab, c))),
+            Case(Text("candidato más corto que su única referencia", "candidate shorter than its only reference"),
+                 (refs(c + 2), _tokens(rng, vocab, c))),
+            Case(Text("la referencia más cercana no es la más corta", "the closest reference is not the shortest"),
+                 (refs(3, c + 1, c + 6), _tokens(rng, vocab, c))),
+            Case(Text("empate: dos referencias a la misma distancia", "tie: two references at the same distance"),
+                 (refs(c + 2, c - 2), _tokens(rng, vocab, c))),
+            Case(Text("candidato de la misma longitud que una referencia", "candidate as long as one reference"),
+                 (refs(c + 3, c), _tokens(rng, vocab, c))),
+            Case(Text("candidato mucho más corto", "much shorter candidate"), (refs(c + 8), _tokens(rng, vocab, 2))),
+            Case(Text("candidato vacío", "empty candidate"), (refs(c), [])),
         ]
 
 
@@ -356,18 +395,26 @@ class Bleu(Check):
         other = [w for w in WORDS if w not in vocab][:3]
         sparse = [ref(8)]
         return [
-            Case("una referencia, candidato casi igual", ([r1], _perturbed(rng, r1, vocab, 10))),
+            Case(Text("una referencia, candidato casi igual", "one reference, almost identical candidate"),
+                 ([r1], _perturbed(rng, r1, vocab, 10))),
             # closest reference 10 words, shortest 4: only the closest gives a brevity penalty
-            Case("varias referencias, candidato más corto", ([ref(4), r1, r2], _perturbed(rng, r2, vocab, 8))),
-            Case("candidato más largo que las referencias", ([r1, ref(8)], _perturbed(rng, r1, vocab, 13))),
-            Case("BLEU-3 con varias referencias", ([ref(7), r1], _perturbed(rng, r1, vocab, 9), 3)),
-            Case("BLEU-2 con n-gramas repetidos", (repeated_refs, repeated, 2)),
-            Case("sin suavizado y un orden sin coincidencias", (sparse, with_empty_order(sparse, 7, 4))),
-            Case("suavizado method1 y un orden sin coincidencias",
+            Case(Text("varias referencias, candidato más corto", "several references, shorter candidate"),
+                 ([ref(4), r1, r2], _perturbed(rng, r2, vocab, 8))),
+            Case(Text("candidato más largo que las referencias", "candidate longer than the references"),
+                 ([r1, ref(8)], _perturbed(rng, r1, vocab, 13))),
+            Case(Text("BLEU-3 con varias referencias", "BLEU-3 with several references"),
+                 ([ref(7), r1], _perturbed(rng, r1, vocab, 9), 3)),
+            Case(Text("BLEU-2 con n-gramas repetidos", "BLEU-2 with repeated n-grams"), (repeated_refs, repeated, 2)),
+            Case(Text("sin suavizado y un orden sin coincidencias", "no smoothing and an order without matches"),
+                 (sparse, with_empty_order(sparse, 7, 4))),
+            Case(Text("suavizado method1 y un orden sin coincidencias",
+                      "method1 smoothing and an order without matches"),
                  (sparse, with_empty_order(sparse, 6, 4)), {"smoothing": "method1"}),
-            Case("suavizado method1 y candidato más corto que max_n",
+            Case(Text("suavizado method1 y candidato más corto que max_n",
+                      "method1 smoothing and a candidate shorter than max_n"),
                  ([short], short[1:4]), {"max_n": 4, "smoothing": "method1"}),
-            Case("suavizado method1 sin ninguna coincidencia de unigramas",
+            Case(Text("suavizado method1 sin ninguna coincidencia de unigramas",
+                      "method1 smoothing without any unigram match"),
                  ([ref(6)], _tokens(rng, other, 6)), {"smoothing": "method1"}),
         ]
 

@@ -1,6 +1,6 @@
 """Demo students for the language-model evaluation assignment: one per common mistake."""
 
-from autograder.demo import Submission
+from autograder.api import Submission
 
 _SENTENCE = "def sentence_perplexity(lm, sentence):\n"
 _CORPUS = "def corpus_perplexity(lm, sentences):\n"

@@ -15,9 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from autograder.checks import Check, Diagnosis, Mistake, compare_values, observe
-from autograder.plan import Case, CaseOutcome, Raised
-from autograder.wire import Unsupported
+from autograder.api import (Case, CaseOutcome, Check, Diagnosis, Mistake, Raised, Unsupported, compare_values,
+                            observe)
 
 from . import key
 from .key import BOS, EOS, UNK

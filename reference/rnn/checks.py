@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.checks import RESULT, Case, Check, Observe
+from autograder.api import RESULT, Case, Check, Observe, Text
 
 from . import key, mistakes
 
@@ -29,18 +29,19 @@ def _weights(rng: np.random.Generator, D: int, H: int, gates: int = 1, scale: fl
 
 # Shapes as (label, N, T, D, H); T is ignored by single-step checks.
 SHAPES = [
-    ("caso general con D ≠ H", 4, 5, 6, 3),
+    (Text("caso general con D ≠ H", "general case with D ≠ H"), 4, 5, 6, 3),
     ("D = H", 3, 4, 4, 4),
     ("N = 1", 1, 3, 5, 4),
     ("H = 1", 2, 3, 3, 1),
 ]
+SATURATED = Text("entradas saturadas (|x| grande)", "saturating inputs (large |x|)")
 
 
 class _RecurrentCheck(Check):
     rtol = RTOL
     saturate = 25.0
 
-    def shapes(self) -> list[tuple[str, int, int, int, int]]:
+    def shapes(self) -> list[tuple[str | Text, int, int, int, int]]:
         return SHAPES
 
 
@@ -55,8 +56,7 @@ class RnnStepForward(_RecurrentCheck):
             x, prev_h = rng.normal(size=(N, D)), rng.normal(size=(N, H))
             cases.append(Case(label, (x, prev_h, *_weights(rng, D, H)), observe=_all_args(5)))
         x, prev_h = rng.normal(size=(3, 5)) * self.saturate, rng.normal(size=(3, 2))
-        cases.append(Case("entradas saturadas (|x| grande)", (x, prev_h, *_weights(rng, 5, 2, scale=2.0)),
-                          observe=_all_args(5)))
+        cases.append(Case(SATURATED, (x, prev_h, *_weights(rng, 5, 2, scale=2.0)), observe=_all_args(5)))
         return cases
 
 
@@ -68,8 +68,7 @@ class _SequenceCheck(_RecurrentCheck):
             x, h0 = rng.normal(size=(N, T, D)), rng.normal(size=(N, H))
             cases.append(Case(label, (x, h0, *_weights(rng, D, H)), observe=_all_args(5)))
         x, h0 = rng.normal(size=(2, 4, 3)) * self.saturate, rng.normal(size=(2, 5))
-        cases.append(Case("entradas saturadas (|x| grande)", (x, h0, *_weights(rng, 3, 5, scale=2.0)),
-                          observe=_all_args(5)))
+        cases.append(Case(SATURATED, (x, h0, *_weights(rng, 3, 5, scale=2.0)), observe=_all_args(5)))
         return cases
 
 
@@ -97,8 +96,8 @@ class LstmStepForward(_RecurrentCheck):
             cases.append(Case(label, (x, prev_h, prev_c, *_weights(rng, D, H, gates=4)), observe=_all_args(6)))
         x = rng.normal(size=(2, 4)) * self.saturate
         prev_h, prev_c = rng.normal(size=(2, 3)), rng.normal(size=(2, 3)) * 3
-        cases.append(Case("entradas saturadas (|x| grande)",
-                          (x, prev_h, prev_c, *_weights(rng, 4, 3, gates=4, scale=2.0)), observe=_all_args(6)))
+        cases.append(Case(SATURATED, (x, prev_h, prev_c, *_weights(rng, 4, 3, gates=4, scale=2.0)),
+                          observe=_all_args(6)))
         return cases
 
 
@@ -113,8 +112,7 @@ class GruStepForward(_RecurrentCheck):
             x, prev_h = rng.normal(size=(N, D)), rng.normal(size=(N, H))
             cases.append(Case(label, (x, prev_h, *_weights(rng, D, H, gates=3)), observe=_all_args(5)))
         x, prev_h = rng.normal(size=(2, 4)) * self.saturate, rng.normal(size=(2, 3))
-        cases.append(Case("entradas saturadas (|x| grande)", (x, prev_h, *_weights(rng, 4, 3, gates=3, scale=2.0)),
-                          observe=_all_args(5)))
+        cases.append(Case(SATURATED, (x, prev_h, *_weights(rng, 4, 3, gates=3, scale=2.0)), observe=_all_args(5)))
         return cases
 
 

@@ -1,7 +1,6 @@
 """Demo students for the RNN assignment: one per common mistake, plus attempts to cheat."""
 
-from autograder.demo import Submission
-from autograder.records import Status
+from autograder.api import Status, Submission
 
 _STEP_SIGNATURE = "def rnn_step_forward(x, prev_h, Wx, Wh, b):\n"
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from autograder.checks import Mistake
+from autograder.api import Mistake
 
 from . import key
 from .key import sigmoid

@@ -15,9 +15,7 @@ from functools import lru_cache
 import keras
 import numpy as np
 
-from autograder.checks import Case, CaseGrade, Check, Diagnosis, Mistake, Observe, model_difference
-from autograder.plan import Raised
-from autograder.wire import Texts
+from autograder.api import Case, CaseGrade, Check, Diagnosis, Mistake, ModelCheck, Observe, Raised, Text, Texts
 
 from . import data, key, mistakes
 
@@ -52,7 +50,7 @@ class CleanText(Check):
             # Random noise alone leaves about one student in thirty without a masked token, and
             # keeping them would then pass unnoticed: every case gets one.
             tokens.insert(int(rng.integers(0, len(tokens) + 1)), str(rng.choice(MASKED_NOISE)))
-            cases.append(Case(f"texto con ruido nº {i + 1}", (" ".join(tokens),)))
+            cases.append(Case(Text(f"texto con ruido nº {i + 1}", f"noisy text no. {i + 1}"), (" ".join(tokens),)))
         return cases
 
 
@@ -63,8 +61,10 @@ class MakeVectorizer(Check):
 
     def cases(self, rng: np.random.Generator) -> list[Case]:
         cases = []
-        for label, seq_len in (("secuencias más cortas que seq_len (relleno)", 14),
-                               ("secuencias más largas que seq_len (truncado)", 5)):
+        for label, seq_len in ((Text("secuencias más cortas que seq_len (relleno)",
+                                     "sequences shorter than seq_len (padding)"), 14),
+                               (Text("secuencias más largas que seq_len (truncado)",
+                                     "sequences longer than seq_len (truncation)"), 5)):
             train = Texts(tuple(_sentence(rng, int(rng.integers(3, 9)), False).lower() for _ in range(12)))
             other = Texts(tuple(_sentence(rng, int(rng.integers(3, 9)), False).lower() for _ in range(4)))
             cases.append(Case(label, (train,), {"max_tokens": int(rng.integers(10, 16)), "seq_len": seq_len},
@@ -89,7 +89,8 @@ class VectorizerTrainOnly(Check):
     mistakes = (mistakes.ADAPTED_ON_TEST,)
 
     def cases(self, rng: np.random.Generator) -> list[Case]:
-        return [Case("vocabulario del vectorizador del cuaderno", call=False,
+        return [Case(Text("vocabulario del vectorizador del cuaderno", "vocabulary of the notebook's vectoriser"),
+                     call=False,
                      observe=(Observe("method", name="get_vocabulary"),))]
 
     def grade_case(self, case: Case, got: object) -> CaseGrade:
@@ -106,15 +107,20 @@ class VectorizerTrainOnly(Check):
 
 def _model_cases(rng: np.random.Generator) -> list[Case]:
     cases = []
-    for label in ("configuración pequeña", "configuración mediana"):
+    for es, en in (("configuración pequeña", "small configuration"),
+                   ("configuración mediana", "medium configuration")):
         args = (int(rng.integers(50, 500)), int(rng.integers(4, 17)), int(rng.integers(10, 41)),
                 int(rng.integers(2, 7)))
-        cases.append(Case(f"{label}: vocabulario, embedding, longitud y clases aleatorios", args,
+        label = Text(f"{es}: vocabulario, embedding, longitud y clases aleatorios",
+                     f"{en}: random vocabulary, embedding, length and classes")
+        cases.append(Case(label, args,
                           observe=(Observe("model"), Observe("method", name="get_compile_config"))))
     return cases
 
 
-class BuildCnnClassifier(Check):
+class BuildCnnClassifier(ModelCheck):
+    """Judged by architecture, then by compilation: Adam and the answer key's loss."""
+
     name = "build_cnn_classifier"
     reference = staticmethod(key.build_cnn_classifier)
     mistakes = mistakes.MODEL
@@ -122,12 +128,7 @@ class BuildCnnClassifier(Check):
     def cases(self, rng: np.random.Generator) -> list[Case]:
         return _model_cases(rng)
 
-    def compare(self, case: Case, got: object, expected: object) -> Diagnosis | None:
-        if isinstance(got, Raised) or isinstance(expected, Raised):
-            return super().compare(case, got, expected)
-        difference = model_difference(got[0], expected[0])
-        if difference is not None:
-            return difference
+    def compare_rest(self, case: Case, got: list[object], expected: list[object]) -> Diagnosis | None:
         got_loss, exp_loss = mistakes.loss_summary(got[1]), mistakes.loss_summary(expected[1])
         got_opt = (got[1] or {}).get("optimizer", {}) if isinstance(got[1], dict) else {}
         got_opt = got_opt.get("class_name") if isinstance(got_opt, dict) else got_opt
@@ -160,7 +161,8 @@ class TrainClassifier(Check):
                       metrics=["accuracy"])
         x = rng.integers(1, 60, size=(150, 16))
         y = rng.integers(0, 3, size=150)
-        return [Case("modelo pequeño que sobreajusta", (model, x, y), {"epochs": self.epochs, "batch_size": 32},
+        return [Case(Text("modelo pequeño que sobreajusta", "small model that overfits"),
+                     (model, x, y), {"epochs": self.epochs, "batch_size": 32},
                      observe=(Observe("attr", name="history"),
                               Observe("method", ("arg", 0), name="evaluate", args=(x[-30:], y[-30:]),
                                       kwargs={"verbose": 0, "return_dict": True})))]
@@ -195,7 +197,7 @@ class EvaluateClassifier(Check):
 
     def cases(self, rng: np.random.Generator) -> list[Case]:
         cases = []
-        for label, classes in (("3 clases", 3), ("5 clases", 5)):
+        for label, classes in ((Text("3 clases", "3 classes"), 3), (Text("5 clases", "5 classes"), 5)):
             y_true = rng.integers(0, classes, size=40)
             y_pred = np.where(rng.random(40) < 0.6, y_true, rng.integers(0, classes, size=40))
             cases.append(Case(label, (y_true, y_pred)))
@@ -214,7 +216,7 @@ class ExportedModel(Check):
 
     def cases(self, rng: np.random.Generator) -> list[Case]:
         texts, _ = data.load("test")
-        return [Case("noticias de prueba que guarda el calificador", call=False,
+        return [Case(Text("noticias de prueba que guarda el calificador", "test news the grader keeps"), call=False,
                      observe=(Observe("method", name="predict", args=(Texts(tuple(texts)),),
                                       kwargs={"verbose": 0}),))]
 

@@ -1,6 +1,6 @@
 """Demo students for the text-classification assignment: one per common mistake."""
 
-from autograder.demo import Submission
+from autograder.api import Submission
 
 _CNN = '''def build_cnn_classifier(vocab_size, embedding_dim, seq_len, n_classes):
     model = keras.Sequential([

@@ -9,8 +9,7 @@ import keras
 import numpy as np
 from sklearn.metrics import f1_score
 
-from autograder.checks import Mistake
-from autograder.plan import Raised
+from autograder.api import Mistake, Raised
 
 from . import key
 
