@@ -1,0 +1,82 @@
+"""Fast tier: verdicts speak the language they were asked for, in every assignment."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from autograder import messages
+from autograder.api import Text, observe
+from autograder.oracle import OracleSession
+from conftest import ASSIGNMENTS, COURSE
+
+# A heuristic, not a language detector: Spanish letters and punctuation, and a few words
+# every Spanish verdict or diagnosis tends to use.
+SPANISH = re.compile(r"[áéíóúñ¿¡]|\b(caso|casos|que|entrada|entradas|tu|tus|los|las|del|una)\b", re.IGNORECASE)
+
+
+def _spanish(text: str) -> list[str]:
+    return SPANISH.findall(text)
+
+
+def _implementations():
+    for assignment in ASSIGNMENTS:
+        session = OracleSession(COURSE.assignment(assignment), "ana", b"test-secret", lang="en")
+        for check_id, check in session.checks.items():
+            if check.reference is None:
+                continue  # graded against held-out data, covered end to end
+            yield pytest.param(assignment, check_id, None, id=f"{check_id}:key")
+            for mistake in check.mistakes:
+                if mistake.implementation is not None:
+                    yield pytest.param(assignment, check_id, mistake.id, id=f"{check_id}:{mistake.id}")
+
+
+def _verdicts(assignment: str, check_id: str, mistake_id: str | None) -> dict[str, object]:
+    """The verdicts in every language on the same observations of the answer key or a known mistake."""
+    sessions = {lang: OracleSession(COURSE.assignment(assignment), "ana", b"test-secret", lang=lang)
+                for lang in messages.LANGUAGES}
+    check = sessions["en"].checks[check_id]
+    implementation = check.reference if mistake_id is None else next(
+        m.implementation for m in check.mistakes if m.id == mistake_id)
+    cases = sessions["en"].cases(check_id)
+    outcomes = [observe(implementation, case) for case in cases]
+    return {lang: session.judge(check_id, cases, outcomes) for lang, session in sessions.items()}
+
+
+@pytest.mark.parametrize(("assignment", "check_id", "mistake_id"), list(_implementations()))
+def test_verdicts_are_in_the_language_asked_for(assignment: str, check_id: str, mistake_id: str | None) -> None:
+    verdicts = _verdicts(assignment, check_id, mistake_id)
+    english, spanish = verdicts["en"], verdicts["es"]
+    assert _spanish(english.message) == [], english.message
+    assert _spanish(spanish.message), spanish.message
+    if english.failed_case is not None:
+        assert _spanish(english.failed_case) == [], english.failed_case
+
+
+def test_every_case_label_is_written_in_both_languages() -> None:
+    for assignment in ASSIGNMENTS:
+        session = OracleSession(COURSE.assignment(assignment), "ana", b"test-secret", lang="en")
+        for check_id in session.checks:
+            for case in session.cases(check_id):
+                label = case.label
+                if isinstance(label, Text):
+                    assert _spanish(label.en) == [], f"{check_id}: {label.en}"
+                else:
+                    assert _spanish(label) == [], f"{check_id}: {label!r} needs a Text in both languages"
+
+
+def test_every_known_mistake_has_an_english_text() -> None:
+    for assignment in ASSIGNMENTS:
+        session = OracleSession(COURSE.assignment(assignment), "ana", b"test-secret", lang="en")
+        for check in session.checks.values():
+            for mistake in check.mistakes:
+                assert mistake.en.strip() and mistake.en != mistake.es, mistake.id
+                assert _spanish(mistake.en) == [], f"{mistake.id}: {mistake.en}"
+
+
+def test_unknown_languages_are_refused() -> None:
+    with pytest.raises(ValueError, match="LANGUAGES"):
+        messages.text("passed", "fr", passed=1, total=1)
+    with pytest.raises(ValueError, match="LANGUAGES"):
+        Text("hola", "hello").get("fr")
