@@ -7,8 +7,11 @@ import re
 import pytest
 
 from autograder import messages
-from autograder.api import Text, observe
+from autograder.api import Status, Text, observe
+from autograder.feedback import render
 from autograder.oracle import OracleSession
+from autograder.records import CellScore, CheckVerdict, SubmissionResult
+from autograder.reports import summary_table
 from conftest import ASSIGNMENTS, COURSE
 
 # A heuristic, not a language detector: Spanish letters and punctuation, and a few words
@@ -73,6 +76,27 @@ def test_every_known_mistake_has_an_english_text() -> None:
             for mistake in check.mistakes:
                 assert mistake.en.strip() and mistake.en != mistake.es, mistake.id
                 assert _spanish(mistake.en) == [], f"{mistake.id}: {mistake.en}"
+
+
+def _table_text(result: SubmissionResult, lang: str) -> str:
+    from io import StringIO
+
+    from rich.console import Console
+
+    console = Console(file=StringIO(), width=200)
+    console.print(summary_table([result], lang))
+    return console.file.getvalue()
+
+
+def test_feedback_and_summary_wording_follow_the_language() -> None:
+    verdict = CheckVerdict("rnn.rnn_forward", False, 0.5, "rnn.missing_bias", "message", 1, 2)
+    result = SubmissionResult("ana", "rnn", Status.GRADED, 0.5, 1.0, [CellScore("test", 1.0, 0.5, [verdict])],
+                              flags=["flag"])
+    for lang in messages.LANGUAGES:
+        html, table = render(result, lang), _table_text(result, lang)
+        assert messages.text("report_title", lang) in html and messages.text("summary_title", lang) in table
+        assert messages.text(f"status_{Status.GRADED.value}", lang) in html
+    assert _spanish(render(result, "en")) == [] and _spanish(_table_text(result, "en")) == []
 
 
 def test_unknown_languages_are_refused() -> None:

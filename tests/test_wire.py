@@ -11,7 +11,7 @@ import pytest
 
 from autograder import wire
 from autograder.oracle import OracleSession
-from autograder.plan import Raised
+from autograder.api import Case, Observe, Raised, Text
 from conftest import COURSE
 
 
@@ -28,6 +28,12 @@ def test_roundtrip_keeps_values_and_types() -> None:
 def test_texts_arrive_as_an_object_array_of_strings() -> None:
     copy = wire.roundtrip(wire.Texts(("hola mundo", "adiós")))
     assert copy.dtype == object and list(copy) == ["hola mundo", "adiós"]
+
+
+def test_case_labels_cross_in_both_languages() -> None:
+    case = Case(Text("entradas saturadas", "saturating inputs"), (np.ones(2),), observe=(Observe("value", ("arg", 0)),))
+    copy = Case.from_wire(wire.roundtrip(case.to_wire()))
+    assert copy.label == Text("entradas saturadas", "saturating inputs") and copy.observe == case.observe
 
 
 def test_package_files_arrive_as_a_path_in_the_receivers_installation() -> None:
