@@ -177,8 +177,6 @@ def _compare_arrays(got: Any, expected: np.ndarray, rtol: float, strict_dtype: b
         return Diagnosis("wrong_values")
     if strict_dtype and got.dtype != expected.dtype:
         return Diagnosis("wrong_dtype", {"expected": str(expected.dtype), "got": str(got.dtype)})
-    if got.dtype.kind in "iubf" and expected.dtype.kind in "iubf":
-        return None if np.array_equal(got, expected) else Diagnosis("wrong_values")
     return None if np.array_equal(got, expected) else Diagnosis("wrong_values")
 
 
