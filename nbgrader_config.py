@@ -20,14 +20,20 @@ c.Execute.skip_cells_with_tag = "skip-grading"
 c.IgnorePattern.pattern = r".*(oneDNN custom operations|Unable to register|cuda|TF_ENABLE_ONEDNN_OPTS|absl).*"
 
 c.Autograder.lang = "es"
-c.Autograder.cell_timeout = 30.0
-c.Autograder.notebook_timeout = 300.0
+# A cell's budget is CPU time, which a busy grading machine does not inflate; the wall-clock
+# limits only stop code that hangs without computing (a submission they stop is regraded
+# once alone before `timeout` is recorded).
+c.Autograder.cell_cpu_seconds = 30.0
+c.Autograder.cell_timeout = 120.0
+c.Autograder.notebook_timeout = 900.0
 
-# Limits for each submission's kernel; both runners take the same settings.
+# Limits for each submission's kernel; both runners take the same settings. `warm` kernels
+# are started ahead per grading worker, with the assignment's imports done.
 c.LocalRunner.memory_mb = 6144
 c.LocalRunner.cpu_seconds = 900
 c.DockerRunner.memory_mb = 6144
 c.DockerRunner.cpu_seconds = 900
+c.LocalRunner.warm = 1
 # Docker only: the grading image (`autograder image build`), CPUs per container, GPUs
 # ("none", "all" or a count; `autograder grade --gpus` overrides), containers started ahead.
 c.DockerRunner.image = "autograder-grading:cpu"

@@ -9,11 +9,14 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from autograder import image
+from autograder import engine, image
 from autograder.course import Course, CourseError
-from autograder.records import Status, SubmissionResult
-from autograder.runners import RunnerError, make_runner
-from autograder.runners.base import use_kernel_tensorflow_settings
+from autograder.engine import BatchOptions
+from autograder.frameworks import use_kernel_settings
+from autograder.messages import LANGUAGES
+from autograder.records import Status, SubmissionResult, phase_statistics
+from autograder.reports import summary_table
+from autograder.runners import RUNNERS, RunnerError
 
 console = Console(stderr=True)
 
@@ -36,56 +39,37 @@ def cmd_release(args: argparse.Namespace) -> int:
     return 0
 
 
-def grade(course: Course, assignment_name: str, runner_name: str, workers: int, lang: str | None,
-          students: list[str] | None = None, gpus: str | None = None) -> list[SubmissionResult]:
-    """Grade every submission (or ``students``) and record each result as soon as it is ready."""
-    from autograder import gradebook
-    from autograder.pipeline import grade_batch, runner_config, save_result, submitted_students
-    from autograder.release import generate
-
-    assignment = course.assignment(assignment_name)
-    overrides = {"DockerRunner": {"gpus": gpus}} if gpus else None
-    for warning in make_runner(runner_name, runner_config(course, overrides)).prepare():
-        console.print(f"[bold red]WARNING: {warning}[/bold red]")
-    if not gradebook.has_assignment(course, assignment_name):
-        generate(course, assignment)
-    todo = students or submitted_students(course, assignment_name)
-    if not todo:
-        console.print(f"No submissions for {assignment_name!r} under {course.root / 'submitted'}/<student>/"
-                      f"{assignment_name}/ (collect them with `nbgrader collect {assignment_name}` or copy them there).")
-    results: list[SubmissionResult] = []
+def _grade(course: Course, args: argparse.Namespace, students: list[str] | None = None) -> list[SubmissionResult]:
+    """Run the engine's batch with a progress bar; warnings and the phase summary go to stderr."""
+    overrides = {"DockerRunner": {"gpus": args.gpus}} if args.gpus else {}
+    if overrides:
+        course = Course(course.root, overrides)
+    options = BatchOptions(args.runner, args.workers, args.lang)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console) as progress:
-        task = progress.add_task(f"grading {assignment_name}", total=len(todo))
-
-        def on_result(result: SubmissionResult) -> None:
-            save_result(course, result)
-            gradebook.record(course, result, assignment.notebooks)
-            progress.advance(task)
-
-        results = grade_batch(course, assignment_name, todo, runner_name, workers, lang, on_result, overrides)
-    if students is None:
-        max_score = results[0].max_score if results else 0.0
-        for student in sorted(set(gradebook.registered_students(course)) - set(todo)):
-            results.append(SubmissionResult(student, assignment_name, Status.MISSING, 0.0, max_score))
-    return sorted(results, key=lambda r: r.student)
+                  console=console) as bar:
+        task = bar.add_task(f"grading {args.assignment}", total=None)
+        results = engine.grade(course, args.assignment, options, students, engine.Progress(
+            warning=lambda text: bar.console.print(f"[bold red]WARNING: {text}[/bold red]"),
+            started=lambda total: bar.update(task, total=total),
+            result=lambda result: bar.advance(task)))
+    stats = phase_statistics(results)
+    if stats:
+        console.print("phases (median / p95 s): " + " · ".join(
+            f"{phase} {median:.2f} / {p95:.2f}" for phase, (median, p95) in stats.items()))
+    return results
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
-    from autograder.reports import summary_table
-
     course = _course(args)
-    lang = args.lang or course.settings().lang
-    results = grade(course, args.assignment, args.runner, args.workers, lang, args.student or None, args.gpus)
+    lang = course.lang(args.lang)
+    results = _grade(course, args, args.student or None)
     Console().print(summary_table(results, lang))
     return 0
 
 
 def _load_results(course: Course, assignment: str) -> list[SubmissionResult]:
-    from autograder.pipeline import load_result, submitted_students
-
     course.assignment(assignment)
-    results = [r for s in submitted_students(course, assignment) if (r := load_result(course, s, assignment))]
+    results = [r for s in course.submitted_students(assignment) if (r := engine.load_result(course, s, assignment))]
     if not results:
         raise CourseError(f"no graded submissions for {assignment!r}: run `autograder grade {assignment}` first")
     return results
@@ -95,7 +79,7 @@ def cmd_feedback(args: argparse.Namespace) -> int:
     from autograder.feedback import write_feedback
 
     course = _course(args)
-    lang = args.lang or course.settings().lang
+    lang = course.lang(args.lang)
     paths = write_feedback(course, _load_results(course, args.assignment), lang)
     console.print(f"Wrote {len(paths)} feedback reports under {course.root / 'feedback'}")
     return 0
@@ -118,17 +102,26 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from autograder.demo import build_class
     from autograder.feedback import write_feedback
-    from autograder.reports import summary_table
 
     course = _course(args)
-    lang = args.lang or course.settings().lang
+    lang = course.lang(args.lang)
     demo = build_class(course, args.assignment, Path(args.dir).resolve())
     console.print(f"Demo class for {args.assignment!r} in {demo.root}")
-    results = grade(demo, args.assignment, args.runner, args.workers, lang, gpus=args.gpus)
+    results = _grade(demo, args)
     write_feedback(demo, [r for r in results if r.status is not Status.MISSING], lang)
     Console().print(summary_table(results, lang))
     console.print(f"Feedback: {demo.root / 'feedback'}/<student>/{args.assignment}/feedback.html")
     return 0
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -142,16 +135,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("grade", help="grade every submission of an assignment")
     p.add_argument("assignment")
-    p.add_argument("--runner", default="local", choices=["local", "docker"])
-    p.add_argument("--workers", type=int, default=1, help="submissions graded in parallel")
-    p.add_argument("--lang", choices=["es", "en"], help="feedback language (default: course setting)")
+    p.add_argument("--runner", default="local", choices=list(RUNNERS))
+    p.add_argument("--workers", type=_positive, default=1, help="submissions graded in parallel (at least 1)")
+    p.add_argument("--lang", choices=LANGUAGES, help="feedback language (default: course setting)")
     p.add_argument("--student", action="append", help="grade only this student (repeatable)")
     p.add_argument("--gpus", help="docker runner: GPUs for each container: all, a count, or none")
     p.set_defaults(func=cmd_grade)
 
     p = sub.add_parser("feedback", help="write one HTML report per student")
     p.add_argument("assignment")
-    p.add_argument("--lang", choices=["es", "en"])
+    p.add_argument("--lang", choices=LANGUAGES)
     p.set_defaults(func=cmd_feedback)
 
     p = sub.add_parser("export", help="export grades as CSV or JSON")
@@ -163,9 +156,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="build, grade and report a demo class in a scratch course")
     p.add_argument("assignment", nargs="?", default="rnn")
     p.add_argument("--dir", default="build/demo")
-    p.add_argument("--runner", default="local", choices=["local", "docker"])
-    p.add_argument("--workers", type=int, default=2)
-    p.add_argument("--lang", choices=["es", "en"])
+    p.add_argument("--runner", default="local", choices=list(RUNNERS))
+    p.add_argument("--workers", type=_positive, default=2, help="submissions graded in parallel (at least 1)")
+    p.add_argument("--lang", choices=LANGUAGES)
     p.add_argument("--gpus", help="docker runner: GPUs for each container: all, a count, or none")
     p.set_defaults(func=cmd_demo)
 
@@ -174,7 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    use_kernel_tensorflow_settings()
+    use_kernel_settings()
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

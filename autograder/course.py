@@ -1,24 +1,39 @@
-"""The course directory: assignments, their answer keys, and the grader's settings.
+"""The course directory: its layout, its assignments and answer keys, and the grader's settings.
 
-Settings are traitlets, read from the course's ``nbgrader_config.py`` like nbgrader's own
-(``c.Autograder.cell_timeout = 60``), so one file configures both.
+Every path the engine reads or writes is built here (nbgrader's ``CourseDirectory`` formats
+the per-student ones), and ``nbgrader_config.py`` is parsed once per process. Settings are
+traitlets read from that file like nbgrader's own (``c.Autograder.cell_cpu_seconds = 30``),
+so one file configures both.
 """
 
 from __future__ import annotations
 
+import ast
+import errno
 import importlib.util
+import os
 import secrets
+import stat
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from traitlets import Float, Int, Unicode
-from traitlets.config import Configurable, Config, PyFileConfigLoader
+import nbformat
+from nbgrader.coursedir import CourseDirectory
+from traitlets import Float, Int, TraitError, Unicode, validate
+from traitlets.config import Config, Configurable, PyFileConfigLoader
+
+from autograder.messages import LANGUAGES
 
 if TYPE_CHECKING:
     from autograder.checks import Check
+
+# Cells tagged so are demonstrations: neither the grader nor stock nbgrader runs them.
+SKIP_TAG = "skip-grading"
+RESULTS_FILE = "results.json"
 
 
 class CourseError(Exception):
@@ -28,13 +43,24 @@ class CourseError(Exception):
 class Autograder(Configurable):
     """Grading settings (``c.Autograder.*`` in nbgrader_config.py)."""
 
-    lang = Unicode("es", help="Language of feedback: 'es' or 'en'.").tag(config=True)
-    cell_timeout = Float(30.0, help="Seconds a single cell may run.").tag(config=True)
-    notebook_timeout = Float(300.0, help="Seconds a whole notebook may run.").tag(config=True)
+    lang = Unicode("es", help="Language of every message students and TAs read: 'es' or 'en'.").tag(config=True)
+    cell_cpu_seconds = Float(30.0, help="CPU seconds a single cell may use (the kernel's and its children's). "
+                                        "CPU time does not grow when the machine is busy, so a correct "
+                                        "notebook cannot lose points to load.").tag(config=True)
+    cell_timeout = Float(120.0, help="Wall-clock backstop per cell, in seconds, for code that hangs without "
+                                     "using CPU. A submission stopped by it is regraded once alone before "
+                                     "`timeout` is recorded.").tag(config=True)
+    notebook_timeout = Float(900.0, help="Wall-clock backstop for a whole notebook, in seconds.").tag(config=True)
     secret = Unicode("", help="Course secret that seeds per-student hidden cases. "
-                              "Empty: kept in .autograder/secret, created on first use.").tag(config=True)
+                              "Empty: kept in .autograder/secret, created before the first grading.").tag(config=True)
     max_message_bytes = Int(64 * 1024 * 1024, help="Cap on any message from the sandbox.").tag(config=True)
     max_output_chars = Int(20_000, help="Characters of cell output kept in graded notebooks.").tag(config=True)
+
+    @validate("lang")
+    def _valid_lang(self, proposal: Any) -> str:
+        if proposal["value"] not in LANGUAGES:
+            raise TraitError(f"c.Autograder.lang must be one of {', '.join(LANGUAGES)}, not {proposal['value']!r}")
+        return str(proposal["value"])
 
 
 @dataclass(frozen=True)
@@ -61,12 +87,6 @@ class Assignment:
     def imports(self) -> list[str]:
         """Top-level modules the released notebooks import in graded runs (a runner may load
         them ahead)."""
-        import ast
-
-        import nbformat
-
-        from autograder.execute import SKIP_TAG
-
         found: set[str] = set()
         for path in sorted(self.release_dir.glob("*.ipynb")):
             for cell in nbformat.read(path, as_version=4).cells:
@@ -114,7 +134,10 @@ def _ensure_namespace(name: str) -> None:
 
 @dataclass(frozen=True)
 class Course:
+    """A course directory. Its configuration is read once, on first use, per process."""
+
     root: Path
+    overrides: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False, hash=False)
 
     @classmethod
     def find(cls, start: Path | None = None) -> Course:
@@ -141,20 +164,99 @@ class Course:
                               f"{assignment.reference_dir / 'checks.py'} with a CHECKS list")
         return assignment
 
+    @cached_property
     def config(self) -> Config:
+        """``nbgrader_config.py`` with the command line's settings (``{"DockerRunner": {"gpus": "all"}}``) on top."""
         path = self.root / "nbgrader_config.py"
-        return PyFileConfigLoader(path.name, str(path.parent)).load_config()
+        try:
+            config = PyFileConfigLoader(path.name, str(path.parent)).load_config()
+        except Exception as exc:  # noqa: BLE001 - any error in the instructor's file is theirs to fix
+            raise CourseError(f"{path} cannot be read: {exc}") from exc
+        if self.overrides:
+            config.merge(Config(self.overrides))
+        return config
 
+    @cached_property
     def settings(self) -> Autograder:
-        return Autograder(config=self.config())
+        try:
+            return Autograder(config=self.config)
+        except TraitError as exc:
+            raise CourseError(f"{self.root / 'nbgrader_config.py'}: {exc}") from exc
+
+    @cached_property
+    def coursedir(self) -> CourseDirectory:
+        coursedir = CourseDirectory(config=self.config)
+        coursedir.root = str(self.root)
+        return coursedir
+
+    def lang(self, requested: str | None = None) -> str:
+        """The language of every message: ``requested`` (a command-line flag), else the course's."""
+        lang = requested or self.settings.lang
+        if lang not in LANGUAGES:
+            raise CourseError(f"unknown language {lang!r}; choose one of: {', '.join(LANGUAGES)}")
+        return lang
+
+    # -- per-student paths (nbgrader's layout) -----------------------------------------
+    def _path(self, step: str, student: str, assignment: str) -> Path:
+        return Path(self.coursedir.format_path(step, student, assignment))
+
+    def submission_dir(self, student: str, assignment: str) -> Path:
+        return self._path(self.coursedir.submitted_directory, student, assignment)
+
+    def autograded_dir(self, student: str, assignment: str) -> Path:
+        return self._path(self.coursedir.autograded_directory, student, assignment)
+
+    def feedback_dir(self, student: str, assignment: str) -> Path:
+        return self._path(self.coursedir.feedback_directory, student, assignment)
+
+    def results_path(self, student: str, assignment: str) -> Path:
+        return self.autograded_dir(student, assignment) / RESULTS_FILE
+
+    def submitted_students(self, assignment: str) -> list[str]:
+        base = self._path(self.coursedir.submitted_directory, ".", ".")
+        return sorted(p.parent.name for p in base.glob(f"*/{assignment}") if p.is_dir())
+
+    # -- the secret that seeds hidden cases --------------------------------------------
+    @property
+    def secret_path(self) -> Path:
+        return self.root / ".autograder" / "secret"
+
+    def ensure_secret(self) -> None:
+        """Create the course secret if it does not exist yet: once, atomically (exclusive
+        create), mode 0600. Call it before any worker starts so all of them read one secret."""
+        if self.settings.secret:
+            return
+        self.secret_path.parent.mkdir(mode=0o700, exist_ok=True)
+        try:
+            fd = os.open(self.secret_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        except FileExistsError:
+            return
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
 
     def secret(self) -> bytes:
-        configured = self.settings().secret
-        if configured:
-            return configured.encode()
-        path = self.root / ".autograder" / "secret"
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(secrets.token_hex(32))
-            path.chmod(0o600)
-        return path.read_text().strip().encode()
+        """The course secret; refuses a secret file that is a link or readable by others."""
+        if self.settings.secret:
+            return self.settings.secret.encode()
+        try:
+            fd = os.open(self.secret_path, os.O_RDONLY | os.O_NOFOLLOW)
+        except FileNotFoundError:
+            raise CourseError(f"the course secret {self.secret_path} does not exist: grade with "
+                              "`autograder grade`, which creates it, or set c.Autograder.secret") from None
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise CourseError(f"{self.secret_path} is a symbolic link; the course secret must be a "
+                                  "regular file (delete the link and grade again)") from None
+            raise
+        with os.fdopen(fd) as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise CourseError(f"{self.secret_path} is not a regular file")
+            return handle.read().strip().encode()
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so a reader sees the old file or the new one, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)

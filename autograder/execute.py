@@ -1,36 +1,54 @@
 """Run a sanitised notebook in a runner's kernel, one cell at a time, from the trusted side.
 
 Before each hidden-test cell runs, the oracle learns which checks that cell (as restored
-from the instructor's source) may ask for; afterwards nothing may ask. Timeouts are
-enforced here, outside the kernel: per cell (interrupt, then carry on) and per notebook
-(the kernel is killed). Cells that finished keep their verdicts.
+from the instructor's source) may ask for; afterwards nothing may ask. Time limits are
+enforced here, outside the kernel. A cell's budget is CPU time (the kernel's and its
+children's), which other jobs on a busy machine do not inflate; a wall-clock limit per cell
+and per notebook is only a backstop for code that hangs without using CPU. An overrunning
+cell is interrupted and the notebook carries on; cells that finished keep their verdicts.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
-import subprocess
-from dataclasses import dataclass
-from pathlib import Path
+import time
+from dataclasses import dataclass, field
 
 import nbformat
-from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
-from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbclient.exceptions import DeadKernelError
 
 from autograder import messages
+from autograder.course import SKIP_TAG
 from autograder.oracle import OracleSession
-from autograder.records import Status
+from autograder.records import CellTiming, Status
+from autograder.runners.base import Sandbox
 
 CHECK_CALL = re.compile(r"""\bcheck\(\s*["']([\w.]+)["']""")
-SKIP_TAG = "skip-grading"
+POLL_SECONDS = 0.25
+# After an interrupt, how long a cell may take to stop before its kernel is stopped instead.
+INTERRUPT_GRACE_SECONDS = 10.0
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Time limits for one notebook."""
+
+    cell_cpu_seconds: float
+    cell_timeout: float
+    notebook_timeout: float
 
 
 @dataclass
 class Execution:
     status: Status
     detail: str = ""
+    cells: list[CellTiming] = field(default_factory=list)
+    kernel_start: float = 0.0
+    # True when only the wall clock stopped the notebook: a busy machine may be the cause.
+    wall_clock_timeout: bool = False
 
 
 def graded_cells(nb: nbformat.NotebookNode) -> dict[int, tuple[str, set[str]]]:
@@ -43,54 +61,102 @@ def graded_cells(nb: nbformat.NotebookNode) -> dict[int, tuple[str, set[str]]]:
     return found
 
 
-def execute(nb: nbformat.NotebookNode, km: AsyncKernelManager, oracle: OracleSession, env: dict[str, str],
-            cell_timeout: float, notebook_timeout: float, lang: str, log: Path) -> Execution:
-    """Run every cell; the kernel's own stdout and stderr go to ``log``."""
-    client = NotebookClient(nb, km=km, timeout=int(cell_timeout), allow_errors=True,
-                            interrupt_on_timeout=False, skip_cells_with_tag=SKIP_TAG,
-                            kernel_name="python3", startup_timeout=60, shutdown_kernel="immediate")
+def cell_name(nb: nbformat.NotebookNode, index: int) -> str:
+    """How a student finds cell ``index``: its nbgrader id, else the section heading above it."""
+    meta = nb.cells[index].get("metadata", {}).get("nbgrader", {})
+    if meta.get("grade_id"):
+        return str(meta["grade_id"])
+    for cell in reversed(nb.cells[:index]):
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("#"):
+                    return line.lstrip("#").strip()
+    return f"#{index + 1}"
+
+
+def execute(nb: nbformat.NotebookNode, sandbox: Sandbox, oracle: OracleSession, limits: Limits,
+            lang: str) -> Execution:
+    """Run every cell of ``nb`` in ``sandbox``'s kernel."""
+    client = NotebookClient(nb, km=sandbox.kernel_manager, timeout=None, allow_errors=True,
+                            skip_cells_with_tag=SKIP_TAG, kernel_name="python3", startup_timeout=120,
+                            shutdown_kernel="immediate")
+    km = sandbox.kernel_manager
     graded = graded_cells(nb)
     outcome = Execution(Status.GRADED)
 
-    async def run_cells() -> None:
-        with log.open("wb") as sink:
-            try:
-                async with client.async_setup_kernel(env=env, stdout=subprocess.DEVNULL, stderr=sink):
-                    await run_each_cell()
-            finally:
-                await stop_kernel()
-
     async def stop_kernel() -> None:
         # nbclient leaves a kernel it was handed running; a grading worker lives for many
-        # submissions, so each kernel (and its sandbox or container) ends with its notebook.
+        # submissions, so each kernel (and its sandbox) ends with its notebook.
         if client.kc is not None:
             client.kc.stop_channels()
         if km.has_kernel and await km.is_alive():
             await km.shutdown_kernel(now=True)
 
-    async def run_each_cell() -> None:
-        for index, cell in enumerate(nb.cells):
-            if index in graded:
-                oracle.begin_cell(*graded[index])
-            try:
-                await client.async_execute_cell(cell, index, execution_count=index + 1)
-            except CellTimeoutError:
-                outcome.status = Status.TIMEOUT
-                outcome.detail = messages.text("detail_timeout_cell", lang, seconds=cell_timeout)
-                await km.interrupt_kernel()
-            except DeadKernelError:
+    def time_out(index: int, key: str, seconds: float) -> None:
+        outcome.status = Status.TIMEOUT
+        outcome.detail = messages.text(key, lang, seconds=seconds, cell=cell_name(nb, index))
+
+    async def run_cell(index: int, cell: nbformat.NotebookNode) -> bool:
+        """Run one cell within its budgets; False when the kernel is gone."""
+        started, cpu_start = time.monotonic(), sandbox.cpu_seconds()
+        task = asyncio.ensure_future(client.async_execute_cell(cell, index, execution_count=index + 1))
+        stopped_at: float | None = None
+        try:
+            while True:
+                done, _ = await asyncio.wait({task}, timeout=POLL_SECONDS)
+                if done:
+                    task.result()
+                    return True
+                now = time.monotonic()
+                if stopped_at is None:
+                    if sandbox.cpu_seconds() - cpu_start > limits.cell_cpu_seconds:
+                        time_out(index, "detail_timeout_cpu", limits.cell_cpu_seconds)
+                    elif now - started > limits.cell_timeout:
+                        time_out(index, "detail_timeout_cell", limits.cell_timeout)
+                        outcome.wall_clock_timeout = True
+                    else:
+                        continue
+                    stopped_at = now
+                    await km.interrupt_kernel()
+                elif now - stopped_at > INTERRUPT_GRACE_SECONDS:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError, Exception):
+                        await task
+                    await stop_kernel()
+                    return False
+        except DeadKernelError:
+            if outcome.status is Status.GRADED:
                 outcome.status = Status.CRASHED
-                outcome.detail = messages.text("detail_dead_kernel", lang)
-                return
-            finally:
-                oracle.end_cell()
+                outcome.detail = messages.text("detail_dead_kernel", lang, cell=cell_name(nb, index))
+            return False
+        finally:
+            cpu = max(0.0, sandbox.cpu_seconds() - cpu_start)
+            grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+            outcome.cells.append(CellTiming(index, round(time.monotonic() - started, 4), round(cpu, 4), grade_id))
+
+    async def run_cells() -> None:
+        began = time.monotonic()
+        try:
+            async with client.async_setup_kernel(**sandbox.launch_arguments()):
+                outcome.kernel_start = time.monotonic() - began
+                for index, cell in enumerate(nb.cells):
+                    if index in graded:
+                        oracle.begin_cell(*graded[index])
+                    try:
+                        if not await run_cell(index, cell):
+                            return
+                    finally:
+                        oracle.end_cell()
+        finally:
+            await stop_kernel()
 
     async def main() -> None:
         try:
-            await asyncio.wait_for(run_cells(), timeout=notebook_timeout)
+            await asyncio.wait_for(run_cells(), timeout=limits.notebook_timeout)
         except TimeoutError:
             outcome.status = Status.TIMEOUT
-            outcome.detail = messages.text("detail_timeout_notebook", lang, seconds=notebook_timeout)
+            outcome.detail = messages.text("detail_timeout_notebook", lang, seconds=limits.notebook_timeout)
+            outcome.wall_clock_timeout = True
             oracle.end_cell()
             await stop_kernel()
 

@@ -12,8 +12,7 @@ from html import escape
 from pathlib import Path
 
 from autograder import messages
-from autograder.course import Course
-from autograder.pipeline import course_directory, write_atomic
+from autograder.course import Course, write_atomic
 from autograder.records import SubmissionResult
 
 _HEAD = ("report_check", "report_points", "report_diagnosis", "report_observed")
@@ -62,11 +61,9 @@ def render(result: SubmissionResult, lang: str) -> str:
 
 def write_feedback(course: Course, results: list[SubmissionResult], lang: str) -> list[Path]:
     """Write ``feedback/<student>/<assignment>/feedback.html`` for each result."""
-    coursedir = course_directory(course)
     written = []
     for result in results:
-        folder = Path(coursedir.format_path("feedback", result.student, result.assignment))
-        path = folder / "feedback.html"
+        path = course.feedback_dir(result.student, result.assignment) / "feedback.html"
         write_atomic(path, render(result, lang))
         written.append(path)
     return written

@@ -6,9 +6,14 @@ score) and happen in one transaction per submission, from the main process only.
 
 from __future__ import annotations
 
+import os
+import sys
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
+from functools import cache
+from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
 from sqlalchemy.exc import SAWarning
@@ -17,11 +22,19 @@ from autograder.course import Course
 from autograder.records import CellScore, Status, SubmissionResult
 
 
+@cache
+def find_alembic() -> None:
+    """nbgrader runs the `alembic` command when it creates a gradebook: make sure it finds the
+    one installed beside this interpreter even when the venv is not activated (once per process)."""
+    bindir = str(Path(sys.executable).parent)
+    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
+
+
 @contextmanager
 def _open(course: Course) -> Iterator[Gradebook]:
-    from autograder.pipeline import course_directory
-
-    coursedir = course_directory(course)
+    find_alembic()
+    coursedir = course.coursedir
     # nbgrader's own session handling emits "not in session" SAWarnings on every submission.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SAWarning)
@@ -29,13 +42,10 @@ def _open(course: Course) -> Iterator[Gradebook]:
             yield gb
 
 
-def record(course: Course, result: SubmissionResult, notebooks: list[str]) -> None:
-    from autograder.pipeline import course_directory, submission_dir
-
+def record(course: Course, result: SubmissionResult, notebooks: list[str], timestamp: datetime | None) -> None:
+    """Record ``result`` (submitted at ``timestamp``, as nbgrader's timestamp.txt says)."""
     if result.status is Status.MISSING:
         return
-    coursedir = course_directory(course)
-    timestamp = coursedir.get_existing_timestamp(str(submission_dir(course, result.student, result.assignment)))
     review = result.status is not Status.GRADED or bool(result.flags)
     with _open(course) as gb:
         gb.update_or_create_student(result.student)

@@ -184,17 +184,19 @@ _CATALOGUE: dict[str, dict[str, str]] = {
     "status_invalid": {"es": "entrega no válida", "en": "invalid submission"},
     "status_missing": {"es": "sin entrega", "en": "missing"},
     "detail_timeout_cell": {
-        "es": "Una celda superó el límite de {seconds:g} s y se interrumpió.",
-        "en": "A cell exceeded the {seconds:g} s limit and was interrupted.",
+        "es": "La celda «{cell}» siguió en marcha más de {seconds:g} s sin terminar y se interrumpió "
+              "(¿espera una entrada o un recurso que nunca llega?).",
+        "en": "Cell “{cell}” kept running for more than {seconds:g} s without finishing and was interrupted "
+              "(is it waiting for input or for something that never comes?).",
     },
     "detail_timeout_notebook": {
         "es": "El cuaderno superó el límite total de {seconds:g} s; se detuvo el kernel.",
         "en": "The notebook exceeded the {seconds:g} s total limit; the kernel was stopped.",
     },
     "detail_dead_kernel": {
-        "es": "El kernel se detuvo durante la ejecución (sys.exit, os._exit, memoria agotada o "
+        "es": "El kernel se detuvo al ejecutar la celda «{cell}» (sys.exit, os._exit, memoria agotada o "
               "límite de CPU).",
-        "en": "The kernel stopped during execution (sys.exit, os._exit, out of memory or CPU limit).",
+        "en": "The kernel stopped while running cell “{cell}” (sys.exit, os._exit, out of memory or CPU limit).",
     },
     "detail_missing": {
         "es": "No se encontró el cuaderno {notebook} en la entrega.",
@@ -203,6 +205,52 @@ _CATALOGUE: dict[str, dict[str, str]] = {
     "detail_malformed": {
         "es": "El cuaderno no se puede leer ({error}). Vuelve a descargarlo y copia tus soluciones.",
         "en": "The notebook cannot be read ({error}). Download it again and copy your solutions over.",
+    },
+    "detail_timeout_cpu": {
+        "es": "La celda «{cell}» superó su límite de {seconds:g} s de CPU y se interrumpió: ¿un bucle sin fin?",
+        "en": "Cell “{cell}” exceeded its {seconds:g} s CPU limit and was interrupted: an endless loop?",
+    },
+    "detail_worker_died": {
+        "es": "El proceso del calificador murió dos veces con esta entrega; el equipo docente la revisará.",
+        "en": "The grading process died twice on this submission; the teaching staff will review it.",
+    },
+    "detail_no_folder": {
+        "es": "No se encontró la carpeta de la entrega.",
+        "en": "The submission folder was not found.",
+    },
+    "detail_unsafe_file": {
+        "es": "La entrega contiene «{path}», que no es un archivo normal ({kind}); solo se aceptan archivos "
+              "y carpetas normales. Vuelve a entregar sin enlaces simbólicos ni archivos especiales.",
+        "en": "The submission contains “{path}”, which is not a regular file ({kind}); only regular files "
+              "and folders are accepted. Submit again without symbolic links or special files.",
+    },
+    "detail_extra_notebook": {
+        "es": "La entrega contiene un cuaderno inesperado, {notebook}; se esperaba solo {expected}. "
+              "Entrega únicamente el cuaderno de la tarea.",
+        "en": "The submission contains an unexpected notebook, {notebook}; only {expected} was expected. "
+              "Submit only the assignment's notebook.",
+    },
+    "detail_too_many_files": {
+        "es": "La entrega tiene más de {limit} archivos.",
+        "en": "The submission has more than {limit} files.",
+    },
+    "detail_too_deep": {
+        "es": "La entrega tiene carpetas anidadas a más de {limit} niveles.",
+        "en": "The submission has folders nested more than {limit} levels deep.",
+    },
+    "detail_too_large": {
+        "es": "La entrega ocupa más de {limit_mb} MiB.",
+        "en": "The submission is larger than {limit_mb} MiB.",
+    },
+    "flag_missing_cell": {
+        "es": "Falta en la entrega la celda de pruebas {cell} (¿borrada?).",
+        "en": "Test cell {cell} is missing from the submission (deleted?).",
+    },
+    "no_submissions": {
+        "es": "No hay entregas de {assignment!r} en {where} (recógelas con `nbgrader collect {assignment}` "
+              "o cópialas ahí).",
+        "en": "No submissions for {assignment!r} under {where} (collect them with `nbgrader collect "
+              "{assignment}` or copy them there).",
     },
     # feedback report and summary table
     "report_title": {"es": "Informe de corrección", "en": "Grading report"},

@@ -11,8 +11,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import os
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,7 +25,7 @@ import numpy as np
 
 from autograder import messages, wire
 from autograder.checks import Check, observe, summarise
-from autograder.course import Assignment, Course, CourseError
+from autograder.course import Assignment, Autograder, Course, CourseError
 from autograder.plan import Case, Raised
 from autograder.records import CheckVerdict
 
@@ -44,7 +46,7 @@ class _Cell:
 
 
 class OracleSession:
-    def __init__(self, assignment: Assignment, student: str, secret: bytes, lang: str = "es",
+    def __init__(self, assignment: Assignment, student: str, secret: bytes, lang: str,
                  max_message_bytes: int = wire.DEFAULT_MAX_FRAME) -> None:
         self.assignment = assignment
         self.student = student
@@ -55,6 +57,7 @@ class OracleSession:
         self.verdicts: dict[str, CheckVerdict] = {}
         self.cell_of: dict[str, str] = {}
         self.flags: list[str] = []
+        self.seconds = 0.0  # spent judging: the answer key's and the comparisons' share of the run
         self._cell: _Cell | None = None
         self._lock = threading.Lock()
 
@@ -78,8 +81,6 @@ class OracleSession:
         server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         server.bind(str(path))
         if uid is not None:
-            import os
-
             os.chown(path, uid, uid)
         server.listen(4)
         stop = threading.Event()
@@ -127,6 +128,7 @@ class OracleSession:
         if header.get("type") != "results" or not isinstance(outcomes, list) or len(outcomes) != len(cases):
             raise wire.WireError("results do not match the cases sent")
         outcomes = [self._well_formed(outcome, case) for outcome, case in zip(outcomes, cases, strict=True)]
+        began = time.monotonic()
         try:
             verdict = self.judge(check_id, cases, outcomes)
         except Exception as exc:  # noqa: BLE001 - a failing check must cost a verdict, not the session
@@ -134,6 +136,7 @@ class OracleSession:
             verdict = CheckVerdict(check_id, False, 0.0, "grader_error", messages.text("grader_error", self.lang))
             self._flag("flag_grader_error", check=check_id, error=f"{type(exc).__name__}: {exc}"[:300])
         with self._lock:
+            self.seconds += time.monotonic() - began
             self.verdicts[check_id] = verdict
             self.cell_of[check_id] = cell
         wire.send(conn, {"type": "verdict", "message": verdict.message})
@@ -143,7 +146,7 @@ class OracleSession:
         if isinstance(outcome, Raised) or (isinstance(outcome, list) and len(outcome) == len(case.observe)):
             return outcome
         self._flag("flag_protocol", error=f"malformed observations for case {case.label!r}")
-        return Raised("ProtocolError: observaciones incompletas")
+        return Raised(messages.text("incomplete_observations", self.lang))
 
     def judge(self, check_id: str, cases: list[Case], outcomes: list[Any]) -> CheckVerdict:
         return self.checks[check_id].verdict(check_id, cases, outcomes, self.lang)
@@ -180,9 +183,9 @@ def check_in_process(check_id: str, obj: Any) -> None:
         course = Course.find()
         assignment = course.assignment(assignment_name)
     except CourseError as exc:
-        raise RuntimeError("Las pruebas ocultas solo se ejecutan al calificar, con el calificador "
-                           f"del curso ({exc}).") from None
-    session = OracleSession(assignment, student="", secret=course.secret(), lang=course.settings().lang)
+        raise RuntimeError(messages.text("hidden_tests_need_grader", Autograder.lang.default_value, error=exc)) from None
+    course.ensure_secret()
+    session = OracleSession(assignment, student="", secret=course.secret(), lang=course.lang())
     cases = session.cases(check_id)
     outcomes = [observe(obj, case) for case in cases]
     verdict = session.judge(check_id, cases, outcomes)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import statistics
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -43,6 +45,38 @@ class CellScore:
 
 
 @dataclass
+class CellTiming:
+    """One executed cell: how long it ran, by the clock and in the kernel's CPU time."""
+
+    index: int
+    seconds: float
+    cpu_seconds: float
+    grade_id: str | None = None
+
+
+@dataclass
+class Timings:
+    """Where one submission's grading time went, in seconds."""
+
+    queued: float = 0.0          # from the batch's start until a worker took the submission
+    sandbox_start: float = 0.0   # scratch copy, sandbox and kernel start until the kernel answered
+    warm: bool = False           # the kernel was started ahead, imports done
+    cells: list[CellTiming] = field(default_factory=list)
+    oracle: float = 0.0          # the oracle judging checks (the answer key's share of the cells' time)
+    recording: float = 0.0       # graded notebook, results file and gradebook
+    attempts: int = 1            # 2 when a wall-clock timeout was regraded alone
+
+    @property
+    def execution(self) -> float:
+        return sum(c.seconds for c in self.cells)
+
+    def phases(self) -> dict[str, float]:
+        """The phases a batch summary reports, by name."""
+        return {"queued": self.queued, "sandbox_start": self.sandbox_start, "cells": self.execution,
+                "oracle": self.oracle, "recording": self.recording}
+
+
+@dataclass
 class SubmissionResult:
     student: str
     assignment: str
@@ -53,6 +87,7 @@ class SubmissionResult:
     flags: list[str] = field(default_factory=list)  # suspicious behaviour for TAs to review
     detail: str = ""                                 # why the status is not "graded"
     seconds: float = 0.0
+    timings: Timings = field(default_factory=Timings)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -62,7 +97,9 @@ class SubmissionResult:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> SubmissionResult:
         cells = [CellScore(**{**c, "checks": [CheckVerdict(**v) for v in c["checks"]]}) for c in data["cells"]]
-        return cls(**{**data, "status": Status(data["status"]), "cells": cells})
+        timings = dict(data.get("timings") or {})
+        timings["cells"] = [CellTiming(**c) for c in timings.get("cells", [])]
+        return cls(**{**data, "status": Status(data["status"]), "cells": cells, "timings": Timings(**timings)})
 
     def export_row(self) -> dict[str, Any]:
         """The documented export shape: one entry per check."""
@@ -80,3 +117,16 @@ class SubmissionResult:
                 })
         return {"student": self.student, "assignment": self.assignment, "status": self.status.value,
                 "score": round(self.score, 4), "max_score": round(self.max_score, 4), "checks": checks}
+
+
+def phase_statistics(results: list[SubmissionResult]) -> dict[str, tuple[float, float]]:
+    """Median and 95th percentile of each phase over the graded submissions' timings."""
+    timed = [r.timings.phases() for r in results if r.status is not Status.MISSING and r.timings.cells]
+    if not timed:
+        return {}
+    stats = {}
+    for phase in timed[0]:
+        values = sorted(t[phase] for t in timed)
+        stats[phase] = (statistics.median(values), values[min(len(values) - 1, math.ceil(0.95 * len(values)) - 1)])
+    return stats
+

@@ -15,7 +15,7 @@ import nbformat
 from nbgrader.apps import NbGraderAPI
 
 from autograder.course import Assignment, Course, CourseError
-from autograder.pipeline import course_directory
+from autograder.gradebook import find_alembic
 
 SOLUTION = re.compile(r"### BEGIN SOLUTION(.*?)### END SOLUTION", re.S)
 HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS(.*?)### END HIDDEN TESTS", re.S)
@@ -31,7 +31,8 @@ class Leak:
 
 def generate(course: Course, assignment: Assignment) -> None:
     """Run nbgrader's generate_assignment for ``assignment`` (idempotent)."""
-    api = NbGraderAPI(coursedir=course_directory(course), config=course.config())
+    find_alembic()
+    api = NbGraderAPI(coursedir=course.coursedir, config=course.config)
     result = api.generate_assignment(assignment.name, force=True, create=True)
     if not result.get("success"):
         raise CourseError(f"nbgrader generate_assignment failed for {assignment.name}:\n"

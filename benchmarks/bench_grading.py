@@ -1,17 +1,27 @@
-"""Grading speed: stock ``nbgrader autograde`` against this grader's runners, same session.
+"""Grading speed as an instructor lives it: whole commands, beside stock ``nbgrader autograde``.
 
-Builds an assignment's demo class in a scratch course, then times the same submissions
-with each configuration and prints per-submission medians and ratios to the stock baseline.
-Stock nbgrader runs the notebook as released, hidden checks in the kernel (the course's
-in-process fallback); the grader runs them in its sandbox with the oracle outside.
+Builds an assignment's demo class in a scratch course (repeating its correct-or-wrong
+students until there are ``--students`` submissions), then, from the same fresh copy each
+time (no gradebook, nothing graded), times:
 
-    .venv/bin/python benchmarks/bench_grading.py [--assignment rnn] [--runner local ...]
-        [--workers 1 2] [--students N] [--repeat 1]
+- stock nbgrader: ``nbgrader generate_assignment`` + ``nbgrader autograde`` (serial; hidden
+  checks run in the student's kernel, the course's in-process fallback);
+- this grader: ``autograder grade`` with each runner and worker count (it registers the
+  assignment itself), start-up included.
+
+It prints the wall time per submission of each whole command and its ratio to stock, and from
+the recorded phase timings the grading overhead per submission: the worker's time on a
+submission minus the student's own cell execution (cells' wall time less the oracle's judging),
+plus recording; median over submissions that found a warm kernel.
+
+    .venv/bin/python benchmarks/bench_grading.py --assignment rnn --students 16 [--workers 2] [--runner local docker]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import shutil
 import statistics
 import subprocess
 import sys
@@ -21,80 +31,93 @@ from pathlib import Path
 
 from autograder.course import Course
 from autograder.demo import build_class, submissions
-from autograder.records import Status
+from autograder.records import Status, SubmissionResult
 
 ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
 
 
-def stock_nbgrader(demo: Course, assignment: str, students: list[str]) -> list[float]:
-    nbgrader = str(Path(sys.executable).parent / "nbgrader")
-    times = []
-    for student in students:
-        start = time.perf_counter()
-        subprocess.run([nbgrader, "autograde", assignment, "--student", student, "--force"],
-                       cwd=demo.root, check=True, capture_output=True)
-        times.append(time.perf_counter() - start)
-    return times
+def demo_class(assignment: str, count: int, target: Path) -> list[str]:
+    """A demo class of ``count`` graded-status submissions; returns the students."""
+    demo = build_class(Course(ROOT), assignment, target)
+    graded = [s.student for s in submissions(demo.assignment(assignment)) if s.status is Status.GRADED]
+    submitted = demo.root / "submitted"
+    for folder in submitted.iterdir():
+        if folder.name not in graded:
+            shutil.rmtree(folder)
+    students = sorted(graded)
+    for index in range(len(students), count):
+        copy = f"{graded[index % len(graded)]}{index // len(graded) + 1}"
+        shutil.copytree(submitted / graded[index % len(graded)], submitted / copy)
+        students.append(copy)
+    for student in students[count:]:
+        shutil.rmtree(submitted / student)
+    return students[:count]
 
 
-def grader_single(demo: Course, assignment: str, students: list[str], runner: str) -> list[float]:
-    """Per-submission wall time of one grading worker, as the pipeline records it. With the
-    Docker runner each submission finds a warm container (imports done), as in a batch whose
-    notebooks take longer than a container's start."""
-    from autograder.pipeline import grade_submission, runner_config
-    from autograder.runners import make_runner
-
-    times = []
-    for student in students:
-        if runner == "docker":
-            docker = make_runner(runner, runner_config(demo, None))
-            docker.expect_imports(demo.assignment(assignment).imports())
-            docker.wait_warm()
-        times.append(grade_submission(str(demo.root), assignment, student, runner).seconds)
-    return times
+def fresh_copy(template: Path, target: Path) -> Path:
+    """The class as an instructor has it before grading: no gradebook, nothing graded."""
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(template, target, ignore=shutil.ignore_patterns("gradebook.db", "autograded", "feedback"))
+    return target
 
 
-def grader_batch(demo: Course, assignment: str, students: list[str], runner: str, workers: int) -> float:
-    """Batch wall time divided by the number of submissions (includes worker start-up)."""
-    from autograder.cli import grade
-
+def timed(command: list[str], cwd: Path) -> float:
     start = time.perf_counter()
-    results = grade(demo, assignment, runner, workers, "es", students=students)
-    assert all(r.status is Status.GRADED for r in results), [(r.student, r.status) for r in results]
-    return (time.perf_counter() - start) / len(students)
+    subprocess.run(command, cwd=cwd, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def stock(course: Path, assignment: str) -> float:
+    nbgrader = str(BIN / "nbgrader")
+    return (timed([nbgrader, "generate_assignment", assignment, "--force"], course)
+            + timed([nbgrader, "autograde", assignment, "--force"], course))
+
+
+def ours(course: Path, assignment: str, runner: str, workers: int) -> tuple[float, list[SubmissionResult]]:
+    seconds = timed([str(BIN / "autograder"), "grade", assignment, "--runner", runner, "--workers", str(workers)],
+                    course)
+    results = [SubmissionResult.from_json(json.loads(path.read_text()))
+               for path in sorted((course / "autograded").glob(f"*/{assignment}/results.json"))]
+    return seconds, results
+
+
+def overhead(result: SubmissionResult) -> float:
+    own = result.timings.execution - result.timings.oracle
+    return result.seconds - own + result.timings.recording
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--assignment", default="rnn")
     parser.add_argument("--runner", nargs="+", default=["local"])
-    parser.add_argument("--workers", nargs="+", type=int, default=[1, 2])
-    parser.add_argument("--students", type=int, default=8, help="submissions to time")
+    parser.add_argument("--workers", nargs="+", type=int, default=[2])
+    parser.add_argument("--students", type=int, default=16, help="submissions in the batch")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
-        demo = build_class(Course(ROOT), args.assignment, Path(tmp) / "course")
-        graded = [s.student for s in submissions(demo.assignment(args.assignment)) if s.status is Status.GRADED]
-        students = graded[: args.students]
-        rows: list[tuple[str, float]] = []
-        stock = statistics.median(stock_nbgrader(demo, args.assignment, students))
-        rows.append(("stock nbgrader autograde (serial)", stock))
-        single: dict[str, float] = {}
+        template = Path(tmp) / "template"
+        students = demo_class(args.assignment, args.students, template)
+        count = len(students)
+        rows: list[tuple[str, float, str]] = []
+        baseline = stock(fresh_copy(template, Path(tmp) / "stock"), args.assignment) / count
+        rows.append(("stock nbgrader generate_assignment + autograde", baseline, ""))
         for runner in args.runner:
-            single[runner] = statistics.median(grader_single(demo, args.assignment, students, runner))
-            rows.append((f"{runner} runner, one submission" + (" (warm container)" if runner == "docker" else ""),
-                         single[runner]))
             for workers in args.workers:
-                rows.append((f"{runner} runner, batch of {len(students)}, {workers} worker(s), per submission",
-                             grader_batch(demo, args.assignment, students, runner, workers)))
+                seconds, results = ours(fresh_copy(template, Path(tmp) / f"{runner}-{workers}"),
+                                        args.assignment, runner, workers)
+                bad = [(r.student, r.status.value) for r in results if r.status is not Status.GRADED]
+                assert not bad and len(results) == count, bad
+                warm = [overhead(r) for r in results if r.timings.warm] or [overhead(r) for r in results]
+                rows.append((f"autograder grade --runner {runner} --workers {workers}", seconds / count,
+                             f"overhead median {statistics.median(warm):.2f} s "
+                             f"({sum(r.timings.warm for r in results)}/{count} warm)"))
 
-    print(f"\n{args.assignment}: {len(students)} submissions, median seconds per submission")
-    width = max(len(name) for name, _ in rows)
-    for name, seconds in rows:
-        print(f"  {name:<{width}}  {seconds:7.2f} s   {stock / seconds:5.1f}x faster than stock")
-    if "local" in single and "docker" in single:
-        print(f"  Docker overhead per submission over the local runner (warm container): "
-              f"{single['docker'] - single['local']:+.2f} s ({single['docker'] / single['local']:.2f}x)")
+    print(f"\n{args.assignment}: batch of {count} submissions, whole command, seconds per submission")
+    width = max(len(name) for name, _, _ in rows)
+    for name, seconds, note in rows:
+        print(f"  {name:<{width}}  {seconds:6.2f} s  {baseline / seconds:5.1f}x stock  {note}")
 
 
 if __name__ == "__main__":

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from autograder.course import Course
-from autograder.runners.base import use_kernel_tensorflow_settings
+from autograder.frameworks import use_kernel_settings
 
 # Checks judged in this process compute as the grader does.
-use_kernel_tensorflow_settings()
+use_kernel_settings()
 
 ROOT = Path(__file__).resolve().parent.parent
 COURSE = Course(ROOT)
@@ -43,15 +43,15 @@ def docker_engine() -> None:
 @pytest.fixture(scope="session")
 def graded_class(tmp_path_factory: pytest.TempPathFactory):
     """Build and grade an assignment's demo class once per test session."""
-    from autograder.cli import grade
     from autograder.demo import build_class
+    from autograder.engine import BatchOptions, grade
 
     cache: dict[str, tuple[Course, dict]] = {}
 
     def get(assignment: str) -> tuple[Course, dict]:
         if assignment not in cache:
             demo = build_class(COURSE, assignment, tmp_path_factory.mktemp(f"class-{assignment}"))
-            results = grade(demo, assignment, "local", workers=2, lang="es")
+            results = grade(demo, assignment, BatchOptions("local", workers=2, lang="es"))
             cache[assignment] = (demo, {r.student: r for r in results})
         return cache[assignment]
 

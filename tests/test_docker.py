@@ -13,7 +13,8 @@ import pytest
 from traitlets import TraitError
 from traitlets.config import Config
 
-from autograder.cli import grade
+from autograder.course import Course
+from autograder.engine import BatchOptions, grade
 from autograder.demo import build_class
 from autograder.records import Status
 from autograder.runners import RunnerError, make_runner
@@ -25,7 +26,7 @@ def _runner(**settings: object):
 
 
 def test_containers_are_locked_down_and_limits_come_from_config() -> None:
-    spec = _runner(memory_mb=2048, max_processes=64, cpus=1.5, scratch_mb=128)._spec()
+    spec = _runner(memory_mb=2048, max_processes=64, cpus=1.5, scratch_mb=128).container_spec()
     assert spec["network_mode"] == "none"
     assert spec["read_only"] is True
     assert spec["cap_drop"] == ["ALL"]
@@ -40,7 +41,7 @@ def test_containers_are_locked_down_and_limits_come_from_config() -> None:
 
 @pytest.mark.parametrize(("gpus", "count"), [("all", -1), ("2", 2)])
 def test_gpus_become_a_device_request(gpus: str, count: int) -> None:
-    (request,) = _runner(gpus=gpus)._spec()["device_requests"]
+    (request,) = _runner(gpus=gpus).container_spec()["device_requests"]
     assert request["Count"] == count
     assert request["Capabilities"] == [["gpu"]]
 
@@ -59,7 +60,8 @@ def test_gpus_without_nvidia_runtime_fail_before_grading(docker_engine, tmp_path
         pytest.skip("this engine has the NVIDIA runtime")
     demo = build_class(COURSE, "rnn", tmp_path)
     with pytest.raises(RunnerError, match="nvidia-container-toolkit"):
-        grade(demo, "rnn", "docker", workers=1, lang="es", gpus="all")
+        overrides = {"DockerRunner": {"gpus": "all"}}
+        grade(Course(demo.root, overrides), "rnn", BatchOptions("docker", workers=1, lang="es"))
     assert not list((demo.root / "autograded").glob("*/rnn/results.json"))
 
 
@@ -82,7 +84,7 @@ def test_docker_runner_grades_like_the_local_runner(docker_engine, graded_class,
     # Same course secret, hence the same hidden cases for each student.
     (demo.root / ".autograder").mkdir(exist_ok=True)
     (demo.root / ".autograder" / "secret").write_bytes(local_demo.secret())
-    results = {r.student: r for r in grade(demo, "rnn", "docker", workers=2, lang="es")}
+    results = {r.student: r for r in grade(demo, "rnn", BatchOptions("docker", workers=2, lang="es"))}
     assert results.keys() == local.keys()
     for student, result in results.items():
         expected = local[student]

@@ -14,7 +14,6 @@ from nbgrader.api import Gradebook
 
 from autograder.demo import submissions
 from autograder.feedback import write_feedback
-from autograder.pipeline import course_directory
 from autograder.records import Status
 from autograder.reports import to_csv, to_json
 from conftest import ASSIGNMENTS, COURSE
@@ -56,7 +55,7 @@ def test_each_mistake_loses_points_and_is_named(graded_class, assignment, submis
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_gradebook_holds_the_recorded_scores(graded_class, assignment) -> None:
     demo, results = graded_class(assignment)
-    coursedir = course_directory(demo)
+    coursedir = demo.coursedir
     with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
         for student, result in results.items():
             if result.status is Status.MISSING:
@@ -95,14 +94,15 @@ def test_export_has_the_documented_shape(graded_class, assignment) -> None:
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_regrade_gives_identical_results(graded_class, assignment) -> None:
-    from autograder.cli import grade
+    from autograder.engine import BatchOptions, grade
 
     demo, first = graded_class(assignment)
     chosen = [s.student for s in submissions(COURSE.assignment(assignment)) if s.full_marks or s.expect][:3]
-    again = {r.student: r for r in grade(demo, assignment, "local", workers=2, lang="es", students=chosen)}
+    again = {r.student: r for r in grade(demo, assignment, BatchOptions("local", workers=2, lang="es"), chosen)}
     for student, result in again.items():
         before, after = first[student].to_json(), result.to_json()
-        before.pop("seconds"), after.pop("seconds")
+        for timed in (before, after):
+            timed.pop("seconds"), timed.pop("timings")
         assert before == after
 
 
@@ -115,7 +115,7 @@ def test_cheating_attempts_gain_nothing_and_are_flagged(graded_class) -> None:
     no_bias = next(m for m in assignment.checks()["rnn.rnn_step_forward"].mistakes if m.id == "rnn.missing_bias")
     for student in ("karim", "mario", "oscar"):
         # What the same student's wrong cell earns with no tricks at all, judged in-process.
-        session = OracleSession(assignment, student, demo.secret())
+        session = OracleSession(assignment, student, demo.secret(), "es")
         cases = session.cases("rnn.rnn_step_forward")
         honest = session.judge("rnn.rnn_step_forward", cases,
                                [observe(no_bias.implementation, c) for c in cases])
@@ -132,13 +132,14 @@ def test_infinite_loop_times_out_and_finished_cells_still_score(graded_class) ->
 
 
 def test_malformed_and_missing_notebooks_are_invalid(graded_class, tmp_path) -> None:
-    from autograder.pipeline import grade_submission
+    from autograder.engine import BatchOptions, grade
 
     demo, _ = graded_class("rnn")
     folder = demo.root / "submitted" / "zoe" / "rnn"
     folder.mkdir(parents=True)
     (folder / "rnn.ipynb").write_text("{ this is not json")
-    result = grade_submission(str(demo.root), "rnn", "zoe", "local")
+    (result,) = grade(demo, "rnn", BatchOptions(lang="es"), ["zoe"])
     assert result.status is Status.INVALID and result.score == 0 and "no se puede leer" in result.detail
     (folder / "rnn.ipynb").unlink()
-    assert grade_submission(str(demo.root), "rnn", "zoe", "local").status is Status.INVALID
+    (result,) = grade(demo, "rnn", BatchOptions(lang="es"), ["zoe"])
+    assert result.status is Status.INVALID

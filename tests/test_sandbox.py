@@ -11,7 +11,7 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from autograder.cli import grade
+from autograder.engine import BatchOptions, grade
 from autograder.demo import Submission, build_class, student_notebook
 from autograder.records import Status
 from conftest import COURSE
@@ -94,7 +94,7 @@ def hostile_class(request, tmp_path_factory):
         submission = Submission(student, student, cells={"rnn_step_forward": _CORRECT + code})
         nbformat.write(student_notebook(assignment, "rnn", submission), str(folder / "rnn.ipynb"))
     students = [*HOSTILE, "ana"]
-    results = {r.student: r for r in grade(demo, "rnn", runner, workers=2, lang="es", students=students)}
+    results = {r.student: r for r in grade(demo, "rnn", BatchOptions(runner, workers=2, lang="es"), students)}
     return demo, results
 
 

@@ -1,24 +1,31 @@
-"""Runners: where a submission's kernel runs. Add one by subclassing ``Runner``."""
+"""Runners: where a submission's kernel runs. Add one by subclassing ``Runner`` and naming it here."""
 
 from __future__ import annotations
+
+import importlib
 
 from traitlets.config import Config
 
 from autograder.course import CourseError
-from autograder.runners.base import KernelJob, Runner, RunnerError
-from autograder.runners.local import LocalRunner
+from autograder.runners.base import Job, Runner, RunnerError, Sandbox
 
-RUNNERS: dict[str, type[Runner]] = {"local": LocalRunner}
+# name -> "module:class"; imported on first use, so the docker SDK loads only for Docker grading.
+RUNNERS: dict[str, str] = {
+    "local": "autograder.runners.local:LocalRunner",
+    "docker": "autograder.runners.docker:DockerRunner",
+}
+
+
+def runner_class(name: str) -> type[Runner]:
+    if name not in RUNNERS:
+        raise CourseError(f"unknown runner {name!r}; choose one of: {', '.join(RUNNERS)}")
+    module, _, cls = RUNNERS[name].partition(":")
+    return getattr(importlib.import_module(module), cls)
 
 
 def make_runner(name: str, config: Config | None = None) -> Runner:
-    if name == "docker" and name not in RUNNERS:
-        from autograder.runners.docker import DockerRunner
-
-        RUNNERS[name] = DockerRunner
-    if name not in RUNNERS:
-        raise CourseError(f"unknown runner {name!r}; choose one of: local, docker")
-    return RUNNERS[name](config=config or Config())
+    """A runner configured from the course's ``config`` (``c.<RunnerClass>.*``)."""
+    return runner_class(name)(config=config or Config())
 
 
-__all__ = ["KernelJob", "Runner", "RunnerError", "make_runner", "RUNNERS"]
+__all__ = ["Job", "Runner", "RunnerError", "Sandbox", "RUNNERS", "make_runner", "runner_class"]

@@ -1,12 +1,17 @@
-"""The local runner: the kernel in a bubblewrap sandbox on this machine.
+"""The local runner: the kernel in a bubblewrap sandbox on this machine, started warm.
 
 The sandbox sees a read-only system (``/usr``, ``/etc``, the Python installation and the
-grading engine's own package), a size-limited tmpfs home holding a scratch copy of the
-submission, and the job directory with its sockets. The course directory, ``reference/``,
+grading engine's own package), a size-limited tmpfs home, its own job folder with the
+submission's files (read-only) and its sockets. The course directory, ``reference/``,
 ``source/``, the gradebook and other students' work are simply not mounted. There is no
 network (a fresh network namespace), no capabilities, and resource limits apply to the
 kernel and all it starts. Without bubblewrap the runner still limits resources but says
 loudly that the filesystem and network are exposed.
+
+Warm kernels: each sandbox is started ahead of need with ``autograder.sandbox.pool``, which
+drops to the sandbox's uid, imports what the assignment's notebooks import, and becomes the
+kernel when its submission's start request arrives. jupyter_client manages it through
+:class:`_SlotProvisioner`, which hands over that request instead of launching a process.
 """
 
 from __future__ import annotations
@@ -14,36 +19,73 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
+import subprocess
 import sys
+import tempfile
+import uuid
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from jupyter_client.connect import KernelConnectionInfo
 from jupyter_client.manager import AsyncKernelManager
+from jupyter_client.provisioning import LocalProvisioner
 
 import autograder
-from autograder.runners.base import KERNEL_HOME, KernelJob, Runner, kernel_command
+from autograder.runners.base import (CONNECTION_NAME, FILES_NAME, KERNEL_HOME, SOCKET_NAME, Runner, Slot,
+                                     job_directory, kernel_arguments, kernel_environment, sandbox_uid)
+from autograder.sandbox.pool import write_start_request
 
 
-class _WrappedKernelManager(AsyncKernelManager):
-    """Starts the grading kernel behind a command prefix (limits, sandbox)."""
+@dataclass
+class _LocalSlot(Slot):
+    process: subprocess.Popen[bytes] | None = field(default=None)
 
-    def __init__(self, prefix: list[str], job: KernelJob, drop_to: int | None, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._prefix = prefix
-        self._job = job
-        self._drop_to = drop_to
+    def remove(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.process.wait()
+        super().remove()
+
+
+class _SlotProvisioner(LocalProvisioner):
+    """Starts the kernel by handing its start request to a sandbox started ahead."""
+
+    slot: _LocalSlot
+
+    async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> KernelConnectionInfo:
+        slot = self.slot
+        if slot.uid is not None:
+            # The connection file was just written (0600, by us): hand it to the sandbox user.
+            os.chown(slot.directory / CONNECTION_NAME, slot.uid, slot.uid)
+        write_start_request(slot.directory, {"argv": kernel_arguments(slot.directory, None),
+                                             "env": dict(kwargs.get("env") or {})})
+        self.process = slot.process
+        assert self.process is not None
+        self.pid = self.process.pid
+        self.pgid = self.process.pid
+        return self.connection_info
+
+
+class _SlotKernelManager(AsyncKernelManager):
+    def __init__(self, slot: _LocalSlot, **kwargs: Any) -> None:
+        super().__init__(transport="ipc", ip=str(slot.directory / "ipc"),
+                         connection_file=str(slot.directory / CONNECTION_NAME), kernel_name="python3", **kwargs)
+        self.kernel_id = str(uuid.uuid4())
         # SIGINT would reach the sandbox wrapper, not the kernel: interrupt by message instead.
         self.kernel_spec.interrupt_mode = "message"
-
-    def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
-        # The connection file was just written (0600, by us): hand it to the sandbox user.
-        if self._job.uid is not None:
-            for path in (self._job.directory, self._job.connection_file):
-                os.chown(path, self._job.uid, self._job.uid)
-        return [*self._prefix, *kernel_command(self._job, uid=self._drop_to)]
+        provisioner = _SlotProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
+        provisioner.slot = slot
+        self.provisioner = provisioner
 
 
 class LocalRunner(Runner):
+    """Grades in bubblewrap sandboxes on this machine. Configure with ``c.LocalRunner.<trait>``."""
+
     name = "local"
 
     def prepare(self) -> list[str]:
@@ -56,11 +98,39 @@ class LocalRunner(Runner):
                             "directory and use the network. Install it (apt-get install bubblewrap).")
         return warnings
 
+    def _kernel_manager(self, slot: Slot, environment: dict[str, str]) -> AsyncKernelManager:
+        assert isinstance(slot, _LocalSlot)
+        return _SlotKernelManager(slot)
+
+    def environment(self, slot: Slot) -> dict[str, str]:
+        env = kernel_environment(slot.directory / SOCKET_NAME)
+        if not self.sandbox_prefix(slot.directory):
+            env["HOME"] = str(slot.directory / "home")
+        return env
+
+    def _start_slot(self) -> _LocalSlot:
+        uid = sandbox_uid(self.sandbox_uid_base)
+        directory = job_directory(uid)
+        (directory / FILES_NAME).mkdir(mode=0o755)
+        log = tempfile.TemporaryFile(prefix="autograder-kernel-log-")
+        slot = _LocalSlot(directory, uid, log)
+        drop = ["--uid", str(uid)] if uid is not None and self.sandbox_prefix(directory) else []
+        command = [sys.executable, "-m", "autograder.sandbox.launch", json.dumps(self.limits()), "--",
+                   *self.sandbox_prefix(directory),
+                   sys.executable, "-m", "autograder.sandbox.pool", str(directory), *drop,
+                   "--preload", *self.preloaded()]
+        slot.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log,
+                                        env=self.environment(slot), start_new_session=True)
+        process = slot.process
+        slot.process_id = lambda: process.pid
+        return slot
+
     @staticmethod
     def _bwrap() -> str | None:
         return shutil.which("bwrap")
 
-    def sandbox_prefix(self, job: KernelJob) -> list[str]:
+    def sandbox_prefix(self, directory: Path) -> list[str]:
+        """The bubblewrap command that isolates a kernel whose job folder is ``directory``."""
         bwrap = self._bwrap()
         if bwrap is None or not sys.platform.startswith("linux"):
             return []
@@ -68,7 +138,7 @@ class LocalRunner(Runner):
         args = [bwrap, "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
                 "--unshare-cgroup-try", "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
         if os.geteuid() == 0:
-            # Root sets up the mounts; the kernel then drops to its own uid with these two caps.
+            # Root sets up the mounts; the sandbox then drops to its own uid with these two caps.
             args += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
         else:
             args += ["--unshare-user"]
@@ -90,20 +160,7 @@ class LocalRunner(Runner):
                 args += ["--perms", "0755", "--dir", parent]
         for path in readable:
             args += ["--ro-bind", path, path]
-        args += ["--bind", str(job.directory), str(job.directory),
-                 "--ro-bind", str(job.files), str(job.files),
+        args += ["--bind", str(directory), str(directory),
+                 "--ro-bind", str(directory / FILES_NAME), str(directory / FILES_NAME),
                  "--chdir", KERNEL_HOME, "--"]
         return args
-
-    def environment(self, job: KernelJob) -> dict[str, str]:
-        env = super().environment(job)
-        if not self.sandbox_prefix(job):
-            env["HOME"] = str(job.directory / "home")
-        return env
-
-    def kernel_manager(self, job: KernelJob) -> AsyncKernelManager:
-        sandbox = self.sandbox_prefix(job)
-        prefix = [sys.executable, "-m", "autograder.sandbox.launch", json.dumps(self.limits()), "--", *sandbox]
-        return _WrappedKernelManager(prefix, job, job.uid if sandbox else None, transport="ipc",
-                                     ip=str(job.directory / "ipc"),
-                                     connection_file=str(job.connection_file), kernel_name="python3")

@@ -1,16 +1,18 @@
-"""A warm grading container: import the heavy libraries first, then become the kernel.
+"""A warm sandbox: import the heavy libraries first, then become the kernel.
 
-Usage: ``python -m autograder.sandbox.pool DIR [--preload MODULE ...] [--idle SECONDS]
-[--limits JSON]``.
-The container starts before any submission is assigned to it. It imports the ``--preload``
-modules (what the assignment's notebooks import: TensorFlow takes seconds), writes ``DIR/ready``, then waits for ``DIR/start``: a JSON object
-``{"argv": [...], "env": {...}}`` that the grader writes once a submission's files, connection
-file and oracle socket are in ``DIR``. It then starts the grading kernel in this same process
+Usage: ``python -m autograder.sandbox.pool DIR [--uid UID] [--preload MODULE ...]
+[--idle SECONDS] [--limits JSON]``.
+The sandbox (a bubblewrap sandbox or a container) starts before any submission is assigned to
+it. This process drops to ``--uid`` when given, imports the ``--preload`` modules (what the
+assignment's notebooks import: TensorFlow takes seconds), writes ``DIR/ready``, then waits for
+``DIR/start``: a JSON object ``{"argv": [...], "env": {...}}`` that the grader writes (with
+:func:`write_start_request`) once the submission's files, connection file and oracle socket
+are in ``DIR``. It then starts the grading kernel in this same process
 (:func:`autograder.sandbox.kernel.main`), so the imports are already done when the student's
-first cell runs. The kernel's rlimits (``--limits``, as for the local runner) are set after the
-imports, so a memory bomb meets a MemoryError rather than the container's OOM killer, and the
-CPU budget is the student's. Nothing else is read from ``DIR``; with no start request within ``--idle``
-seconds (an abandoned pool) the container simply exits.
+first cell runs. ``--limits`` (rlimits, as the local runner's launcher applies them) are set
+after the imports, so a memory bomb meets a MemoryError rather than the container's OOM
+killer. Nothing else is read from ``DIR``; with no start request within ``--idle`` seconds
+(an abandoned sandbox) the process simply exits.
 """
 
 from __future__ import annotations
@@ -25,6 +27,17 @@ from pathlib import Path
 
 POLL_SECONDS = 0.005
 MAX_REQUEST_BYTES = 64 * 1024
+START_NAME = "start"
+READY_NAME = "ready"
+
+
+def write_start_request(directory: Path, request: dict[str, object]) -> None:
+    """Grader side: hand a waiting sandbox its kernel's arguments and environment, atomically."""
+    staging = directory / f".{START_NAME}"
+    fd = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+    with os.fdopen(fd, "w") as handle:
+        json.dump(request, handle)
+    os.replace(staging, directory / START_NAME)
 
 
 def _preload(modules: list[str]) -> None:
@@ -35,18 +48,8 @@ def _preload(modules: list[str]) -> None:
             continue
 
 
-def _seed_preloaded() -> None:
-    """What the kernel's import hook does when the notebook imports TensorFlow itself."""
-    from autograder.sandbox.kernel import SEED
-
-    tensorflow = sys.modules.get("tensorflow")
-    if tensorflow is not None:
-        tensorflow.random.set_seed(SEED)
-        tensorflow.config.experimental.enable_op_determinism()
-
-
 def _wait_for_start(directory: Path, idle_seconds: float) -> dict[str, object] | None:
-    request = directory / "start"
+    request = directory / START_NAME
     deadline = time.monotonic() + idle_seconds
     while time.monotonic() < deadline:
         if request.exists():
@@ -61,12 +64,19 @@ def _wait_for_start(directory: Path, idle_seconds: float) -> dict[str, object] |
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m autograder.sandbox.pool")
     parser.add_argument("directory", type=Path)
+    parser.add_argument("--uid", type=int)
     parser.add_argument("--preload", nargs="*", default=[])
     parser.add_argument("--idle", type=float, default=1800.0)
     parser.add_argument("--limits", type=json.loads, default={})
     args = parser.parse_args(argv)
+    from autograder import frameworks
+    from autograder.sandbox import kernel
+    from autograder.sandbox.launch import apply_limits
+
+    if args.uid is not None:
+        kernel.drop_privileges(args.uid)
     _preload(args.preload)
-    (args.directory / "ready").write_text(str(os.getpid()))
+    (args.directory / READY_NAME).write_text(str(os.getpid()))
     request = _wait_for_start(args.directory, args.idle)
     if request is None:
         sys.exit(0)
@@ -75,10 +85,7 @@ def main(argv: list[str]) -> None:
     if not isinstance(env, dict) or not isinstance(kernel_argv, list):
         sys.exit("malformed start request")
     os.environ.update({str(k): str(v) for k, v in env.items()})
-    from autograder.sandbox import kernel
-    from autograder.sandbox.launch import apply_limits
-
-    _seed_preloaded()
+    frameworks.seed_imported(kernel.SEED)
     apply_limits(args.limits)
     kernel.main([str(a) for a in kernel_argv])
 

@@ -1,0 +1,202 @@
+"""Grade a whole class: worker processes that each build their runner once, and one recorder.
+
+The batch checks the runner, registers the assignment in the gradebook, creates the course
+secret before any worker starts, reads each submission folder as hostile data, then grades
+in worker processes (:func:`autograder.pipeline.grade_submission`). This process alone writes
+the course directory: graded notebooks, ``results.json`` and the gradebook, as each result
+arrives. A worker that dies costs only its submission; a submission stopped by the wall clock
+alone is regraded once with nothing else running before ``timeout`` is recorded. Nothing here
+prints: warnings and results reach the caller through :class:`Progress`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import multiprocessing.util
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+from autograder import gradebook, messages
+from autograder.course import Course, CourseError, write_atomic
+from autograder.frameworks import use_kernel_settings
+from autograder.pipeline import Context, Graded, failed, grade_submission
+from autograder.records import Status, SubmissionResult
+from autograder.release import generate
+from autograder.runners import make_runner
+from autograder.submission import SubmissionError, SubmittedWork, read_submission
+
+
+@dataclass
+class Progress:
+    """How a batch reports: each callback is optional."""
+
+    warning: Callable[[str], None] = lambda text: None
+    started: Callable[[int], None] = lambda total: None        # how many submissions will be graded
+    result: Callable[[SubmissionResult], None] = lambda result: None
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """One grading run: which runner, how many workers, which language (None: the course's)."""
+
+    runner: str = "local"
+    workers: int = 1
+    lang: str | None = None
+
+
+_WORKER: dict[str, Context] = {}
+
+
+def _start_worker(root: str, overrides: dict[str, dict[str, Any]], assignment: str, options: BatchOptions) -> None:
+    """Build this worker's grading context (its runner, warm sandboxes started) once."""
+    use_kernel_settings()
+    context = build_context(Course(Path(root), overrides), assignment, options)
+    _WORKER["context"] = context
+    # The runner owns its warm sandboxes; they go when this worker process exits.
+    multiprocessing.util.Finalize(context.runner, context.runner.close, exitpriority=10)
+
+
+def build_context(course: Course, assignment_name: str, options: BatchOptions) -> Context:
+    """What one worker needs to grade ``assignment_name``: its runner (set up) and the blank cells."""
+    assignment = course.assignment(assignment_name)
+    runner = make_runner(options.runner, course.config)
+    runner.setup(assignment.imports())
+    blank = {name: gradebook.blank_cells(course, assignment_name, name) for name in assignment.notebooks}
+    return Context(course, assignment, runner, course.lang(options.lang), blank,
+                   gradebook.max_score(course, assignment_name))
+
+
+def _grade_in_worker(student: str, work: SubmittedWork | SubmissionError, submitted: float) -> Graded:
+    return grade_submission(_WORKER["context"], student, work, queued=time.time() - submitted)
+
+
+def check_students(course: Course, assignment: str, students: list[str]) -> list[str]:
+    """The requested students, each of whom must have a submission folder; a CourseError
+    naming close matches otherwise."""
+    known = course.submitted_students(assignment)
+    for student in students:
+        if student not in known:
+            close = difflib.get_close_matches(student, known, n=3)
+            hint = f" Did you mean: {', '.join(close)}?" if close else ""
+            raise CourseError(f"no submission of {assignment!r} for student {student!r} under "
+                              f"{course.submission_dir('<student>', assignment)}.{hint}")
+    return students
+
+
+def record(course: Course, graded: Graded, work: SubmittedWork | SubmissionError) -> None:
+    """Write a result where nbgrader and the TAs see it: graded notebooks, results.json, gradebook."""
+    began = time.monotonic()
+    result = graded.result
+    folder = course.autograded_dir(result.student, result.assignment)
+    for name, text in graded.notebooks.items():
+        write_atomic(folder / f"{name}.ipynb", text)
+    timestamp = work.timestamp() if isinstance(work, SubmittedWork) else None
+    gradebook.record(course, result, course.assignment(result.assignment).notebooks, timestamp)
+    result.timings.recording = round(time.monotonic() - began, 4)
+    write_atomic(course.results_path(result.student, result.assignment),
+                 json.dumps(result.to_json(), indent=1, ensure_ascii=False))
+
+
+def load_result(course: Course, student: str, assignment: str) -> SubmissionResult | None:
+    path = course.results_path(student, assignment)
+    return SubmissionResult.from_json(json.loads(path.read_text())) if path.exists() else None
+
+
+def grade(course: Course, assignment_name: str, options: BatchOptions, students: list[str] | None = None,
+          progress: Progress | None = None) -> list[SubmissionResult]:
+    """Grade every submission of ``assignment_name`` (or ``students``), recording each result as
+    soon as it is ready; with every student, those registered without a submission are
+    returned as ``missing``."""
+    progress = progress or Progress()
+    assignment = course.assignment(assignment_name)
+    lang = course.lang(options.lang)
+    if options.workers < 1:
+        raise CourseError(f"--workers must be at least 1, not {options.workers}")
+    for warning in make_runner(options.runner, course.config).prepare():
+        progress.warning(warning)
+    todo = check_students(course, assignment_name, students) if students else course.submitted_students(assignment_name)
+    if not todo:
+        progress.warning(messages.text("no_submissions", lang, assignment=assignment_name,
+                                       where=str(course.submission_dir("<student>", assignment_name))))
+    if not gradebook.has_assignment(course, assignment_name):
+        generate(course, assignment)
+    course.ensure_secret()
+    progress.started(len(todo))
+    work = {s: _read(course, s, assignment_name, assignment.notebooks) for s in todo}
+    results = _run(course, assignment_name, options, work, progress)
+    if students is None:
+        max_score = gradebook.max_score(course, assignment_name)
+        for student in sorted(set(gradebook.registered_students(course)) - set(todo)):
+            results.append(SubmissionResult(student, assignment_name, Status.MISSING, 0.0, max_score))
+    return sorted(results, key=lambda r: r.student)
+
+
+def _read(course: Course, student: str, assignment: str, notebooks: list[str]) -> SubmittedWork | SubmissionError:
+    try:
+        return read_submission(course.submission_dir(student, assignment), notebooks)
+    except SubmissionError as exc:
+        return exc
+
+
+def _run(course: Course, assignment: str, options: BatchOptions,
+         work: dict[str, SubmittedWork | SubmissionError], progress: Progress) -> list[SubmissionResult]:
+    results: dict[str, SubmissionResult] = {}
+
+    def done(graded: Graded) -> None:
+        record(course, graded, work[graded.result.student])
+        results[graded.result.student] = graded.result
+        progress.result(graded.result)
+
+    retry = _pool(course, assignment, options, work, options.workers, done, attempt=1)
+    if retry:
+        # Alone: one worker, nothing else grading, so only the submission's own code is timed.
+        _pool(course, assignment, options, {g.result.student: work[g.result.student] for g in retry},
+              1, done, attempt=2)
+    return [results[s] for s in sorted(results)]
+
+
+def _pool(course: Course, assignment: str, options: BatchOptions, work: dict[str, SubmittedWork | SubmissionError],
+          workers: int, done: Callable[[Graded], None], attempt: int) -> list[Graded]:
+    """Grade ``work`` in ``workers`` processes; returns what must be regraded alone (first attempt only)."""
+    pending = list(work)
+    deaths: dict[str, int] = {}
+    retry: list[Graded] = []
+    while pending:
+        with ProcessPoolExecutor(max_workers=min(workers, len(pending)), mp_context=get_context("spawn"),
+                                 initializer=_start_worker,
+                                 initargs=(str(course.root), course.overrides, assignment, options)) as pool:
+            futures: dict[Future[Graded], str] = {
+                pool.submit(_grade_in_worker, s, work[s], time.time()): s for s in pending}
+            pending = []
+            for future in as_completed(futures):
+                student = futures[future]
+                try:
+                    graded = future.result()
+                except BrokenProcessPool:
+                    deaths[student] = deaths.get(student, 0) + 1
+                    if deaths[student] < 2:
+                        pending.append(student)
+                        continue
+                    context = _parent_context(course, assignment, options)
+                    graded = failed(context, student, Status.CRASHED, messages.text("detail_worker_died", context.lang))
+                graded.result.timings.attempts = attempt
+                if graded.retry_alone and attempt == 1:
+                    retry.append(graded)
+                else:
+                    done(graded)
+    return retry
+
+
+def _parent_context(course: Course, assignment: str, options: BatchOptions) -> Context:
+    """Enough context, without a runner, to write a result for a submission no worker survived."""
+    a = course.assignment(assignment)
+    blank = {name: gradebook.blank_cells(course, assignment, name) for name in a.notebooks}
+    return Context(course, a, make_runner(options.runner, course.config), course.lang(options.lang), blank,
+                   gradebook.max_score(course, assignment))
