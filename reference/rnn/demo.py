@@ -60,11 +60,39 @@ def gru_step_forward(x, prev_h, Wx, Wh, b):
     Submission("ines", "convierte a float32", cells={
         "rnn_step_forward": _STEP_SIGNATURE + "    x, prev_h, Wx, Wh, b = (np.asarray(a, np.float32) for a in (x, prev_h, Wx, Wh, b))\n"
                             "    return np.tanh(x @ Wx + prev_h @ Wh + b)\n"},
-        expect={"rnn.rnn_step_forward": "float32_precision"}),
+        expect={"rnn.rnn_step_forward": "rnn.float32"}),
     Submission("jorge", "modifica sus argumentos", cells={
         "rnn_step_forward": _STEP_SIGNATURE + "    prev_h @= Wh if Wh.shape[0] == Wh.shape[1] else np.eye(len(Wh))\n"
                             "    prev_h += x @ Wx + b\n    return np.tanh(prev_h)\n"},
         expect={"rnn.rnn_step_forward": "mutates_input"}),
+    Submission("quique", "tanh escrita con exponenciales (desborda)", cells={
+        "rnn_step_forward": _STEP_SIGNATURE + "    z = x @ Wx + prev_h @ Wh + b\n"
+                            "    return (1 - np.exp(-2 * z)) / (1 + np.exp(-2 * z))\n"},
+        expect={"rnn.rnn_step_forward": "rnn.naive_tanh"}),
+    Submission("rosa", "np.squeeze de cada x[:, t, :] rompe D = 1", cells={"rnn_forward": """\
+def rnn_forward(x, h0, Wx, Wh, b):
+    N, T, _ = x.shape
+    h = np.zeros((N, T, h0.shape[1]))
+    prev_h = h0
+    for t in range(T):
+        prev_h = rnn_step_forward(np.squeeze(x[:, t, :]), prev_h, Wx, Wh, b)
+        h[:, t, :] = prev_h
+    return h
+"""}, expect={"rnn.rnn_forward": "rnn.squeeze"}),
+    Submission("samuel", "devuelve (salida, cache) como CS231n", cells={
+        "rnn_step_forward": _STEP_SIGNATURE + "    next_h = np.tanh(x @ Wx + prev_h @ Wh + b)\n"
+                            "    return next_h, (x, prev_h, Wx, Wh, next_h)\n"},
+        expect={"rnn.rnn_step_forward": "rnn.returns_cache"}),
+    Submission("teresa", "bloques de la GRU en el orden de PyTorch (r, z, n)", cells={"gru_step_forward": """\
+def gru_step_forward(x, prev_h, Wx, Wh, b):
+    H = prev_h.shape[1]
+    sig = lambda v: np.exp(-np.logaddexp(0, -v))
+    ax = x @ Wx + b
+    r = sig(ax[:, :H] + prev_h @ Wh[:, :H])
+    z = sig(ax[:, H:2*H] + prev_h @ Wh[:, H:2*H])
+    n = np.tanh(ax[:, 2*H:] + (r * prev_h) @ Wh[:, 2*H:])
+    return z * prev_h + (1 - z) * n
+"""}, expect={"rnn.gru_step_forward": "gru.gate_order"}),
     # Attempts to cheat: each has a wrong cell and tries to pass anyway. None may gain points.
     Submission("karim", "redefine np.allclose", cells={
         "rnn_step_forward": _STEP_SIGNATURE + "    return np.tanh(x @ Wx + prev_h @ Wh)\n\n"

@@ -1,24 +1,146 @@
 """The mistakes students make in this assignment, as buggy versions of the answer key.
 
 The oracle names a mistake when the student's output on a failing case equals the buggy
-version's output (or raises the same error) on that case.
+version's output (or raises the same error) on that case. A mistake written in several ways
+(np.squeeze on the input or on the output, two exp formulas for tanh) is one entry whose
+detector accepts every variant; that detector compares NaN as equal to NaN and errors by type.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
-from autograder.api import Mistake
+from autograder.api import Case, CaseOutcome, Mistake, Raised, compare_values, observe
 
 from . import key
 from .key import sigmoid
 
-Step = Callable[..., np.ndarray]
+Step = Callable[..., Any]
+Detect = Callable[[Case, CaseOutcome, CaseOutcome], bool]
+
+
+# -- telling variants apart ------------------------------------------------------------------
+def _same(got: Any, wanted: Any) -> bool:
+    """Observations equal up to 1e-6 relative, NaN equal to NaN, errors equal by type."""
+    if isinstance(wanted, Raised) or isinstance(got, Raised):
+        return (isinstance(got, Raised) and isinstance(wanted, Raised)
+                and got.error.split(":")[0] == wanted.error.split(":")[0])
+    if isinstance(wanted, (list, tuple)):
+        return (isinstance(got, (list, tuple)) and len(got) == len(wanted)
+                and all(_same(g, w) for g, w in zip(got, wanted, strict=True)))
+    if isinstance(wanted, np.ndarray):
+        return (isinstance(got, np.ndarray) and got.shape == wanted.shape and got.dtype == wanted.dtype
+                and bool(np.allclose(got, wanted, rtol=1e-6, atol=1e-12, equal_nan=True)))
+    return compare_values(got, wanted, 1e-6) is None
+
+
+def _family(mistake_id: str, es: str, en: str, *variants: Step) -> Mistake:
+    """One mistake written in several ways: named when any variant reproduces the student's outcome."""
+    def detect(case: Case, got: CaseOutcome, expected: CaseOutcome) -> bool:
+        return any(_same(got, observe(variant, case)) for variant in variants)
+
+    return Mistake(mistake_id, es, en, variants[0], detect)
+
+
+def _results(outcome: CaseOutcome) -> list[Any] | None:
+    """The arrays a call returned (one, or a tuple's), or None when it raised."""
+    if isinstance(outcome, Raised) or not outcome or isinstance(outcome[0], Raised):
+        return None
+    value = outcome[0]
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def _is_float32(case: Case, got: CaseOutcome, expected: CaseOutcome) -> bool:
+    values, wanted = _results(got), _results(expected)
+    return (values is not None and wanted is not None and len(values) == len(wanted)
+            and all(isinstance(v, np.ndarray) and v.dtype == np.float32 and v.shape == w.shape
+                    and np.allclose(v, w, rtol=1e-3, atol=1e-5, equal_nan=True)
+                    for v, w in zip(values, wanted, strict=True)))
+
+
+def _returns_cache(case: Case, got: CaseOutcome, expected: CaseOutcome) -> bool:
+    values, wanted = _results(got), _results(expected)
+    return (values is not None and wanted is not None and len(values) == len(wanted) + 1
+            and all(compare_values(v, w, 1e-6) is None for v, w in zip(values, wanted, strict=False)))
+
+
+def _in_float32(function: Step) -> Step:
+    def run(*args: np.ndarray) -> Any:
+        return function(*(np.asarray(a, dtype=np.float32) for a in args))
+    return run
+
+
+def _with_cache(function: Step) -> Step:
+    def run(*args: np.ndarray) -> Any:
+        out = function(*args)
+        return (*out, args) if isinstance(out, tuple) else (out, args)
+    return run
+
+
+# -- activations written with exp, which overflow -----------------------------------------------
+def _tanh_exp2(z: np.ndarray) -> np.ndarray:
+    with np.errstate(over="ignore", invalid="ignore"):
+        return (1 - np.exp(-2 * z)) / (1 + np.exp(-2 * z))
+
+
+def _tanh_exp(z: np.ndarray) -> np.ndarray:
+    with np.errstate(over="ignore", invalid="ignore"):
+        return (np.exp(z) - np.exp(-z)) / (np.exp(z) + np.exp(-z))
+
+
+def _sigmoid_exp(z: np.ndarray) -> np.ndarray:
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.exp(z) / (1 + np.exp(z))
+
+
+NAIVE_TANH = ("rnn.naive_tanh",
+              "Tu tanh está escrita con exponenciales, como (1 − e^(−2z)) / (1 + e^(−2z)): con una preactivación "
+              "muy negativa e^(−2z) desborda a infinito y el cociente da NaN. Usa np.tanh, que es estable.",
+              "Your tanh is written with exponentials, such as (1 − e^(−2z)) / (1 + e^(−2z)): for a strongly "
+              "negative pre-activation e^(−2z) overflows to infinity and the ratio gives NaN. Use np.tanh, "
+              "which is stable.")
+NAIVE_SIGMOID = ("rnn.naive_sigmoid",
+                 "Tu sigmoide está escrita como e^z / (1 + e^z): con una preactivación muy positiva e^z desborda "
+                 "a infinito y el cociente da NaN. Usa 1 / (1 + e^(−z)) o la forma estable "
+                 "np.exp(−np.logaddexp(0, −z)).",
+                 "Your sigmoid is written as e^z / (1 + e^z): for a strongly positive pre-activation e^z "
+                 "overflows to infinity and the ratio gives NaN. Use 1 / (1 + e^(−z)) or the stable form "
+                 "np.exp(−np.logaddexp(0, −z)).")
+SQUEEZE = ("rnn.squeeze",
+           "Usas np.squeeze, que elimina todos los ejes de tamaño 1: cuando N, T, D o H valen 1 la forma cambia "
+           "(o el producto con los pesos falla). Indexa sin squeeze (x[:, t, :] ya es (N, D)) o usa reshape.",
+           "You use np.squeeze, which drops every axis of size 1: when N, T, D or H is 1 the shape changes (or "
+           "the product with the weights fails). Index without squeeze (x[:, t, :] is already (N, D)) or use "
+           "reshape.")
+FLOAT32 = ("rnn.float32",
+           "Tu resultado es float32: conviertes las entradas o la salida a float32 y pierdes precisión (unos "
+           "7 dígitos). Trabaja en el tipo de las entradas, float64.",
+           "Your result is float32: you convert the inputs or the output to float32 and lose precision (about "
+           "7 digits). Keep the inputs' dtype, float64.")
+CACHE = ("rnn.returns_cache",
+         "Devuelves también una caché, como en CS231n ((salida, cache)): aquí solo se pide la salida.",
+         "You also return a cache, as CS231n does ((output, cache)): only the output is asked for here.")
+
+
+def _extras(function: Step, *squeezed: Step) -> list[Mistake]:
+    """The mistakes every function of the assignment can make, built from its correct version."""
+    return [_family(*SQUEEZE, *squeezed),
+            Mistake(*FLOAT32, _in_float32(function), _is_float32),
+            Mistake(*CACHE, _with_cache(function), _returns_cache)]
 
 
 # -- simple RNN step --------------------------------------------------------------------
+def _rnn_step(tanh: Step = np.tanh, squeeze_inputs: bool = False) -> Step:
+    def step(x, prev_h, Wx, Wh, b):
+        if squeeze_inputs:
+            x, prev_h = np.squeeze(x), np.squeeze(prev_h)
+        return tanh(x @ Wx + prev_h @ Wh + b)
+    return step
+
+
 def _transposed(x, prev_h, Wx, Wh, b):
     return np.tanh(x @ Wx.T + prev_h @ Wh.T + b)
 
@@ -47,7 +169,15 @@ def _no_recurrence(x, prev_h, Wx, Wh, b):
     return np.tanh(x @ Wx + b)
 
 
-STEP = [
+def _squeezed_output(function: Step) -> Step:
+    def run(*args: np.ndarray) -> Any:
+        out = function(*args)
+        return tuple(np.squeeze(o) for o in out) if isinstance(out, tuple) else np.squeeze(out)
+    return run
+
+
+# Formula mistakes of the step, each reused unrolled by rnn_forward and rnn_seq2vec.
+FORMULA = [
     Mistake("rnn.transposed_weights",
             "Multiplicas los pesos por la izquierda (Wx·x) o usas sus traspuestas: con la convención "
             "del curso los pesos van a la derecha, x·Wx con x (N,D) y Wx (D,H).",
@@ -72,19 +202,36 @@ STEP = [
             "Tu celda ignora el estado anterior prev_h: falta el término prev_h·Wh.",
             "Your cell ignores the previous state prev_h: the prev_h·Wh term is missing.", _no_recurrence),
 ]
+NAIVE_STEPS = (_rnn_step(tanh=_tanh_exp2), _rnn_step(tanh=_tanh_exp))
+
+STEP = [
+    *FORMULA,
+    _family(*NAIVE_TANH, *NAIVE_STEPS),
+    *_extras(key.rnn_step_forward, _squeezed_output(key.rnn_step_forward), _rnn_step(squeeze_inputs=True)),
+]
 
 
 # -- unrolling through time ---------------------------------------------------------------
-def _unroll(step: Step) -> Callable[..., np.ndarray]:
+def _unroll(step: Step, squeeze_x: bool = False, squeeze_state: bool = False) -> Step:
+    """rnn_forward around ``step``, optionally squeezing each x[:, t, :] or each new state."""
     def forward(x, h0, Wx, Wh, b):
         N, T, _ = x.shape
         h = np.empty((N, T, h0.shape[1]))
         prev_h = h0
         for t in range(T):
-            prev_h = step(x[:, t, :], prev_h, Wx, Wh, b)
+            x_t = np.squeeze(x[:, t, :]) if squeeze_x else x[:, t, :]
+            prev_h = step(x_t, prev_h, Wx, Wh, b)
+            if squeeze_state:
+                prev_h = np.squeeze(prev_h)
             h[:, t, :] = prev_h
         return h
     return forward
+
+
+def _last(forward: Step) -> Step:
+    def seq2vec(x, h0, Wx, Wh, b):
+        return forward(x, h0, Wx, Wh, b)[:, -1, :]
+    return seq2vec
 
 
 def _state_not_carried(x, h0, Wx, Wh, b):
@@ -100,10 +247,6 @@ def _time_major(x, h0, Wx, Wh, b):
     return key.rnn_forward(x, h0, Wx, Wh, b).transpose(1, 0, 2)
 
 
-def _squeezed(x, h0, Wx, Wh, b):
-    return np.squeeze(key.rnn_forward(x, h0, Wx, Wh, b))
-
-
 FORWARD = [
     Mistake("rnn.state_not_carried",
             "El estado no se propaga en el tiempo: cada paso usa h0 en lugar del estado del paso anterior.",
@@ -116,11 +259,10 @@ FORWARD = [
     Mistake("rnn.time_major",
             "Devuelves las salidas en orden (T, N, H); la convención del curso es batch-major, (N, T, H).",
             "You return outputs ordered (T, N, H); this course is batch-major, (N, T, H).", _time_major),
-    Mistake("rnn.squeeze",
-            "Usas np.squeeze, que elimina dimensiones de tamaño 1 y rompe la forma cuando N, T o H valen 1.",
-            "You use np.squeeze, which drops size-1 dimensions and breaks the shape when N, T or H is 1.",
-            _squeezed),
-    *[Mistake(m.id, m.es, m.en, _unroll(m.implementation)) for m in STEP if m.implementation],
+    *[Mistake(m.id, m.es, m.en, _unroll(m.implementation)) for m in FORMULA if m.implementation],
+    _family(*NAIVE_TANH, *(_unroll(step) for step in NAIVE_STEPS)),
+    *_extras(key.rnn_forward, _squeezed_output(key.rnn_forward), _unroll(key.rnn_step_forward, squeeze_x=True),
+             _unroll(key.rnn_step_forward, squeeze_state=True)),
 ]
 
 
@@ -136,6 +278,10 @@ def _seq_not_carried(x, h0, Wx, Wh, b):
     return key.rnn_step_forward(x[:, -1, :], h0, Wx, Wh, b)
 
 
+def _seq_last_example(x, h0, Wx, Wh, b):
+    return key.rnn_forward(x, h0, Wx, Wh, b)[-1]
+
+
 SEQ2VEC = [
     Mistake("rnn.seq2vec_first_step",
             "Devuelves el estado del primer paso; secuencia a vector usa el *último* estado, h[:, -1, :].",
@@ -145,23 +291,33 @@ SEQ2VEC = [
             "Devuelves toda la secuencia (N, T, H); secuencia a vector devuelve solo el último estado (N, H).",
             "You return the whole sequence (N, T, H); sequence-to-vector returns only the last state (N, H).",
             _seq_all_steps),
+    Mistake("rnn.seq2vec_last_example",
+            "Devuelves h[-1], que es el último *ejemplo* del lote (el primer eje es N, no T, como en los "
+            "modelos time-major): el último paso de todos los ejemplos es h[:, -1, :].",
+            "You return h[-1], the last *example* of the batch (the first axis is N, not T as in time-major "
+            "models): the last step of every example is h[:, -1, :].", _seq_last_example),
     Mistake("rnn.state_not_carried",
             "El estado no se propaga en el tiempo: el último estado se calculó a partir de h0.",
             "The state is not carried through time: the last state was computed from h0.", _seq_not_carried),
-    *[Mistake(m.id, m.es, m.en, (lambda step: lambda *a: _unroll(step)(*a)[:, -1, :])(m.implementation))
-      for m in STEP if m.implementation],
+    *[Mistake(m.id, m.es, m.en, _last(_unroll(m.implementation))) for m in FORMULA if m.implementation],
+    _family(*NAIVE_TANH, *(_last(_unroll(step)) for step in NAIVE_STEPS)),
+    *_extras(key.rnn_seq2vec, _squeezed_output(key.rnn_seq2vec),
+             _last(_unroll(key.rnn_step_forward, squeeze_x=True))),
 ]
 
 
 # -- LSTM ------------------------------------------------------------------------------------
-def _lstm(order: str = "ifog", cell_tanh_prev: bool = False, forget: bool = True, bias: bool = True):
+def _lstm(order: str = "ifog", cell_tanh_prev: bool = False, forget: bool = True, bias: bool = True,
+          tanh: Step = np.tanh, sig: Step = sigmoid, squeeze_inputs: bool = False) -> Step:
     def step(x, prev_h, prev_c, Wx, Wh, b):
         H = prev_h.shape[1]
+        if squeeze_inputs:
+            x, prev_h = np.squeeze(x), np.squeeze(prev_h)
         a = x @ Wx + prev_h @ Wh + (b if bias else 0.0)
-        gates = {name: a[:, k * H:(k + 1) * H] for k, name in enumerate(order)}
-        i, f, o, g = sigmoid(gates["i"]), sigmoid(gates["f"]), sigmoid(gates["o"]), np.tanh(gates["g"])
+        gates = {name: a[..., k * H:(k + 1) * H] for k, name in enumerate(order)}
+        i, f, o, g = sig(gates["i"]), sig(gates["f"]), sig(gates["o"]), tanh(gates["g"])
         next_c = (f * prev_c if forget else prev_c) + i * g
-        next_h = o * np.tanh(prev_c if cell_tanh_prev else next_c)
+        next_h = o * tanh(prev_c if cell_tanh_prev else next_c)
         return next_h, next_c
     return step
 
@@ -190,20 +346,27 @@ LSTM = [
     Mistake("lstm.swapped_outputs",
             "Devuelves (next_c, next_h); el orden pedido es (next_h, next_c).",
             "You return (next_c, next_h); the required order is (next_h, next_c).", _lstm_swapped_outputs),
+    _family(*NAIVE_TANH, _lstm(tanh=_tanh_exp2), _lstm(tanh=_tanh_exp)),
+    _family(*NAIVE_SIGMOID, _lstm(sig=_sigmoid_exp)),
+    *_extras(key.lstm_step_forward, _squeezed_output(key.lstm_step_forward), _lstm(squeeze_inputs=True)),
 ]
 
 
 # -- GRU ----------------------------------------------------------------------------------------
-def _gru(z_swap: bool = False, reset_after: bool = False, reset: bool = True):
+def _gru(z_swap: bool = False, reset_after: bool = False, reset: bool = True, order: str = "zrc",
+         tanh: Step = np.tanh, sig: Step = sigmoid, squeeze_inputs: bool = False) -> Step:
     def step(x, prev_h, Wx, Wh, b):
         H = prev_h.shape[1]
+        if squeeze_inputs:
+            x, prev_h = np.squeeze(x), np.squeeze(prev_h)
+        block = {name: slice(k * H, (k + 1) * H) for k, name in enumerate(order)}
         ax = x @ Wx + b
-        z = sigmoid(ax[:, :H] + prev_h @ Wh[:, :H])
-        r = sigmoid(ax[:, H:2 * H] + prev_h @ Wh[:, H:2 * H]) if reset else 1.0
+        z = sig(ax[..., block["z"]] + prev_h @ Wh[:, block["z"]])
+        r = sig(ax[..., block["r"]] + prev_h @ Wh[:, block["r"]]) if reset else 1.0
         if reset_after:
-            candidate = np.tanh(ax[:, 2 * H:] + r * (prev_h @ Wh[:, 2 * H:]))
+            candidate = tanh(ax[..., block["c"]] + r * (prev_h @ Wh[:, block["c"]]))
         else:
-            candidate = np.tanh(ax[:, 2 * H:] + (r * prev_h) @ Wh[:, 2 * H:])
+            candidate = tanh(ax[..., block["c"]] + (r * prev_h) @ Wh[:, block["c"]])
         return (1 - z) * prev_h + z * candidate if z_swap else z * prev_h + (1 - z) * candidate
     return step
 
@@ -222,4 +385,12 @@ GRU = [
     Mistake("gru.no_reset_gate",
             "El candidato ignora la compuerta de reinicio r.",
             "The candidate ignores the reset gate r.", _gru(reset=False)),
+    Mistake("gru.gate_order",
+            "Lees los bloques de pesos en el orden de PyTorch (r, z, candidato); aquí las columnas de Wx, Wh "
+            "y b son [z | r | candidato].",
+            "You read the weight blocks in PyTorch's order (r, z, candidate); here the columns of Wx, Wh and "
+            "b are [z | r | candidate].", _gru(order="rzc")),
+    _family(*NAIVE_TANH, _gru(tanh=_tanh_exp2), _gru(tanh=_tanh_exp)),
+    _family(*NAIVE_SIGMOID, _gru(sig=_sigmoid_exp)),
+    *_extras(key.gru_step_forward, _squeezed_output(key.gru_step_forward), _gru(squeeze_inputs=True)),
 ]
