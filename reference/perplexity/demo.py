@@ -118,6 +118,58 @@ def train_bigram_lm(sentences, k=1.0):
             contexts[padded[i]] += 1
     return {"k": k, "vocab": sorted(words | {BOS, EOS, UNK}), "context_counts": contexts, "bigram_counts": pairs}
 """}, full_marks=True),
+    Submission("tomas", "cuenta máxima de las referencias sin recortar por el candidato", cells={"modified_precision": """\
+def modified_precision(references, candidate, n):
+    grams = lambda tokens: Counter(tuple(tokens[i:i + n]) for i in range(len(tokens) - n + 1))
+    counts = grams(candidate)
+    max_ref = Counter()
+    for reference in references:
+        max_ref |= grams(reference)
+    return sum(max_ref[g] for g in counts) / max(1, sum(counts.values()))
+"""}, expect={"perplexity.modified_precision": "bleu.count_not_clipped_by_candidate"}),
+    Submission("ursula", "divide entre cero con un candidato más corto que n", cells={"modified_precision": """\
+def modified_precision(references, candidate, n):
+    grams = lambda tokens: Counter(tuple(tokens[i:i + n]) for i in range(len(tokens) - n + 1))
+    counts = grams(candidate)
+    max_ref = Counter()
+    for reference in references:
+        max_ref |= grams(reference)
+    return sum(min(c, max_ref[g]) for g, c in counts.items()) / sum(counts.values())
+"""}, expect={"perplexity.modified_precision": "bleu.short_candidate_division"}),
+    Submission("victor", "empate de longitudes resuelto con la primera referencia", cells={"brevity_penalty": """\
+def brevity_penalty(references, candidate):
+    c = len(candidate)
+    r = len(min(references, key=lambda ref: abs(len(ref) - c)))
+    if c > r:
+        return 1.0
+    return math.exp(1 - r / c) if c else 0.0
+"""}, expect={"perplexity.brevity_penalty": "bleu.closest_tie"}),
+    Submission("wendy", "producto de probabilidades (se anula en oraciones largas)", cells={
+        "sentence_perplexity": _SENTENCE + """\
+    tokens = [BOS] + sentence + [EOS]
+    product = 1.0
+    for p, w in zip(tokens[:-1], tokens[1:]):
+        product *= bigram_prob(lm, p, w)
+    return product ** (-1 / (len(tokens) - 1)) if product > 0 else math.inf
+"""}, expect={"perplexity.sentence_perplexity": "lm.probability_product"}),
+    Submission("ximena", "se salta las oraciones vacías del corpus", cells={"corpus_perplexity": _CORPUS + """\
+    total_nll, total_tokens = 0.0, 0
+    for sentence in sentences:
+        if not sentence:
+            continue
+        tokens = [BOS, *sentence, EOS]
+        for prev, word in zip(tokens[:-1], tokens[1:]):
+            p = bigram_prob(lm, prev, word)
+            total_nll += -math.log(p) if p > 0 else math.inf
+        total_tokens += len(tokens) - 1
+    return math.exp(total_nll / total_tokens)
+"""}, expect={"perplexity.corpus_perplexity": "lm.empty_sentence_skipped"}),
+    Submission("yago", "épsilon dentro del logaritmo", cells={"perplexity": """\
+def perplexity(probs, mask=None):
+    probs = np.asarray(probs, dtype=float)
+    keep = np.ones(probs.shape, bool) if mask is None else np.asarray(mask).astype(bool)
+    return float(np.exp(-np.mean(np.log(probs[keep] + 1e-10))))
+"""}, expect={"perplexity.perplexity": "ppl.epsilon_in_log"}),
     Submission("sergio", "inserta <s> y </s> en la oración del llamador", cells={"sentence_perplexity": _SENTENCE + """\
     sentence.insert(0, BOS)
     sentence.append(EOS)
