@@ -86,4 +86,31 @@ def build_embedding_matrix(vocab, vectors, dim):
             matrix[index] = vectors[word]
     return matrix
 '''}, expect={"embeddings.build_embedding_matrix": "embeddings.missing_not_zero"}),
+    Submission("lucia", "matriz one-hot en float64 (np.zeros)", cells={"one_hot_encode": '''\
+def one_hot_encode(indices, vocab_size):
+    indices = np.asarray(indices)
+    out = np.zeros((len(indices), vocab_size))
+    out[np.arange(len(indices)), indices] = 1
+    return out
+'''}, expect={"embeddings.one_hot_encode": "embeddings.one_hot_float64"}),
+    Submission("mario", "se salta la primera línea del fichero GloVe", cells={"load_glove": '''\
+def load_glove(path):
+    vectors = {}
+    with open(path, encoding="utf-8") as lines:
+        next(lines)
+        for line in lines:
+            word, *values = line.split()
+            vectors[word] = np.asarray(values, dtype="float32")
+    return vectors
+'''}, expect={"embeddings.load_glove": "embeddings.glove_header_skipped"}),
+    Submission("nora", "tokeniza con la expresión regular [a-z0-9]+", cells={"tokenize": '''\
+def tokenize(text):
+    import re
+
+    return re.findall(r"[a-z0-9]+", text.lower())
+'''}, expect={"embeddings.tokenize": "embeddings.tokenize_ascii_regex"}),
+    Submission("oscar", "np.array sin dtype: una lista vacía da float64", cells={"encode": '''\
+def encode(tokens, vocab):
+    return np.array([vocab.get(token, 1) for token in tokens])
+'''}, expect={"embeddings.encode": "embeddings.empty_encoding_float"}),
 ]

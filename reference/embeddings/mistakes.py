@@ -1,5 +1,6 @@
 """The mistakes students make in this assignment, as buggy versions of the answer key or as
-detectors on the student's observations.
+detectors on the student's observations: here from text to vectors (tokens, vocabulary, indices,
+one-hot, lookup, cosine); ``mistakes_models`` has Word2Vec, GloVe and the embedding layers.
 
 Where a mistake has many spellings (pad and unk swapped, or real words starting at 1, or no
 specials at all) a detector recognises the whole family; the implementation given alongside
@@ -8,6 +9,7 @@ is one concrete spelling, used by the fast tests.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Any
 
@@ -21,7 +23,7 @@ from .key import PAD, UNK
 SPECIALS = (PAD, UNK)
 
 
-def _result(outcome: CaseOutcome) -> Any:
+def result(outcome: CaseOutcome) -> Any:
     """The return value's observation, or None when the call or the observation failed."""
     if isinstance(outcome, Raised) or not outcome or isinstance(outcome[0], Raised):
         return None
@@ -37,6 +39,16 @@ def _tokens_not_lowered(text: str) -> list[str]:
 
 def _split_on_spaces(text: str) -> list[str]:
     return text.lower().split()
+
+
+def _ascii_regex(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.lower())
+
+
+def _sentence_split(text: str) -> list[str]:
+    import nltk
+
+    return [token.lower() for token in nltk.word_tokenize(text)]
 
 
 def _needs_punkt(case: Case, got: CaseOutcome, expected: CaseOutcome) -> bool:
@@ -61,7 +73,14 @@ TOKENIZE = [
             "nltk.word_tokenize(text, preserve_line=True).",
             "nltk.word_tokenize without preserve_line=True tries to split the text into sentences with the "
             "\"punkt\" model, which is not installed (nothing is downloaded while grading): call "
-            "nltk.word_tokenize(text, preserve_line=True).", detect=_needs_punkt),
+            "nltk.word_tokenize(text, preserve_line=True).", _sentence_split, _needs_punkt),
+    Mistake("embeddings.tokenize_ascii_regex",
+            "Tokenizas con una expresión regular ASCII como [a-z]+: pierdes los signos de puntuación, que también "
+            "son tokens, y partes las palabras con tildes o eñes («niño» da «ni» y «o»). Usa "
+            "nltk.word_tokenize(text, preserve_line=True).",
+            "You tokenise with an ASCII regular expression such as [a-z]+: you lose the punctuation marks, which "
+            "are tokens too, and split every word with an accented letter in two. Use "
+            "nltk.word_tokenize(text, preserve_line=True).", _ascii_regex),
 ]
 
 
@@ -74,7 +93,7 @@ def _words_by_index(vocab: Any) -> list[str] | None:
 
 
 def _specials_misplaced(case: Case, got: CaseOutcome, expected: CaseOutcome) -> bool:
-    vocab, reference = _result(got), _result(expected)
+    vocab, reference = result(got), result(expected)
     words = _words_by_index(vocab)
     return words is not None and words == _words_by_index(reference) and vocab != reference
 
@@ -141,6 +160,10 @@ def _unknown_dropped(tokens, vocab):
     return np.array([vocab[t] for t in tokens if t in vocab], dtype=np.int64)
 
 
+def _default_dtype(tokens, vocab):
+    return np.array([vocab.get(t, 1) for t in tokens])
+
+
 ENCODE = [
     Mistake("embeddings.pad_unk_off_by_one",
             "Codificas las palabras desconocidas con 0, que es el índice del relleno «<pad>»: las desconocidas "
@@ -152,12 +175,47 @@ ENCODE = [
             "el vocabulario), o la secuencia pierde longitud y posiciones.",
             "You skip unknown words: every token must give an index (1, \"<unk>\", when it is not in the "
             "vocabulary), or the sequence loses length and positions.", _unknown_dropped),
+    Mistake("embeddings.empty_encoding_float",
+            "Con una lista de tokens vacía devuelves un array float64: np.array([]) no sabe que serán enteros. "
+            "Indica el tipo, np.array(..., dtype=np.int64), y la secuencia vacía sigue siendo de enteros.",
+            "For an empty token list you return a float64 array: np.array([]) cannot know they are integers. "
+            "Give the dtype, np.array(..., dtype=np.int64), and the empty sequence stays an integer one.",
+            _default_dtype),
+]
+
+
+# -- one_hot_encode ----------------------------------------------------------------------------
+def _one_hot_float64(indices, vocab_size):
+    return np.eye(vocab_size)[np.asarray(indices)]
+
+
+def _size_from_indices(indices, vocab_size):
+    indices = np.asarray(indices)
+    return np.eye(int(indices.max()) + 1, dtype=np.float32)[indices]
+
+
+ONE_HOT = [
+    Mistake("embeddings.one_hot_float64",
+            "Tu matriz one-hot es float64 (np.eye y np.zeros crean float64 por defecto): la función devuelve "
+            "float32, como dice su docstring; usa np.eye(vocab_size, dtype=np.float32).",
+            "Your one-hot matrix is float64 (np.eye and np.zeros make float64 by default): the function returns "
+            "float32, as its docstring says; use np.eye(vocab_size, dtype=np.float32).", _one_hot_float64),
+    Mistake("embeddings.one_hot_size_from_indices",
+            "Deduces el número de columnas del índice más alto (max(indices) + 1) en lugar de usar vocab_size: "
+            "la matriz tiene siempre vocab_size columnas, aparezcan o no los índices altos.",
+            "You infer the number of columns from the highest index (max(indices) + 1) instead of using "
+            "vocab_size: the matrix always has vocab_size columns, whether the high indices occur or not.",
+            _size_from_indices),
 ]
 
 
 # -- embedding_lookup ----------------------------------------------------------------------
-def _one_hot_float64(indices, W):
+def _one_hot_float64_lookup(indices, W):
     return np.eye(W.shape[0])[np.asarray(indices)] @ W
+
+
+def _squeezed_lookup(indices, W):
+    return np.squeeze(W[np.asarray(indices)])
 
 
 LOOKUP = [
@@ -167,7 +225,13 @@ LOOKUP = [
             "que conserva el tipo de W.",
             "With W in float32 you return float64: multiplying by a one-hot made with np.eye or np.zeros "
             "(float64), or filling an np.zeros matrix, changes the dtype. Index directly, W[indices], which "
-            "keeps W's dtype.", _one_hot_float64),
+            "keeps W's dtype.", _one_hot_float64_lookup),
+    Mistake("embeddings.squeeze",
+            "Usas np.squeeze, que elimina todos los ejes de tamaño 1: con un solo índice o con embeddings de "
+            "dimensión 1 la forma cambia. El resultado tiene la forma de indices más la dimensión del embedding.",
+            "You use np.squeeze, which drops every axis of size 1: with a single index or embeddings of "
+            "dimension 1 the shape changes. The result has the shape of indices plus the embedding dimension.",
+            _squeezed_lookup),
 ]
 
 
@@ -184,9 +248,9 @@ def _zero_division(u, v):
 def _divides_by_zero(case: Case, got: CaseOutcome, expected: CaseOutcome) -> bool:
     if isinstance(got, Raised):
         return got.error.startswith("ZeroDivisionError")
-    value = _result(got)
+    value = result(got)
     try:
-        return bool(np.isnan(value)) and _result(expected) == 0.0
+        return bool(np.isnan(value)) and result(expected) == 0.0
     except TypeError:
         return False
 
@@ -211,165 +275,4 @@ COSINE = [
             "no la similitud.",
             "You return the cosine distance, 1 − similarity (what scipy.spatial.distance.cosine computes), not "
             "the similarity.", _distance),
-]
-
-
-# -- train_word2vec -----------------------------------------------------------------------------
-def _gensim3_keywords(case: Case, got: CaseOutcome, expected: CaseOutcome) -> bool:
-    return isinstance(got, Raised) and got.error.startswith("TypeError") and (
-        "'size'" in got.error or "'iter'" in got.error)
-
-
-HYPERPARAMETERS = ("vector_size", "window", "min_count", "sg", "epochs", "seed")
-
-
-def _attr(case: Case, outcome: CaseOutcome, name: str) -> Any:
-    for spec, value in zip(case.observe, outcome, strict=False):
-        if spec.kind == "attr" and spec.name == name:
-            return value
-    return None
-
-
-def _returns_keyed_vectors(case: Case, got: CaseOutcome, expected: CaseOutcome) -> bool:
-    return not isinstance(got, Raised) and any(
-        isinstance(o, Raised) and "'KeyedVectors' object has no attribute" in o.error for o in got)
-
-
-def _not_one_worker(case: Case, got: CaseOutcome, expected: CaseOutcome) -> bool:
-    workers = None if isinstance(got, Raised) else _attr(case, got, "workers")
-    return isinstance(workers, int) and workers != 1
-
-
-def _argument_ignored(case: Case, got: CaseOutcome, expected: CaseOutcome) -> bool:
-    if isinstance(got, Raised):
-        return False
-    observed = [(_attr(case, got, name), _attr(case, expected, name)) for name in HYPERPARAMETERS]
-    return any(isinstance(g, int) and g != e for g, e in observed)
-
-
-WORD2VEC = [
-    Mistake("embeddings.gensim3_keywords",
-            "Usas los nombres de gensim 3 (size=, iter=), que gensim 4 ya no acepta: ahora son vector_size= y "
-            "epochs=.",
-            "You use gensim 3's names (size=, iter=), which gensim 4 no longer accepts: they are now "
-            "vector_size= and epochs=.", detect=_gensim3_keywords),
-    Mistake("embeddings.w2v_returns_keyed_vectors",
-            "Devuelves model.wv (los vectores, un KeyedVectors) en lugar del modelo Word2Vec entrenado: "
-            "devuelve el modelo, que guarda también sus hiperparámetros; sus vectores siguen en model.wv.",
-            "You return model.wv (the vectors, a KeyedVectors) instead of the trained Word2Vec model: return the "
-            "model, which also keeps its hyperparameters; its vectors are still in model.wv.",
-            detect=_returns_keyed_vectors),
-    Mistake("embeddings.w2v_workers",
-            "Tu modelo no se entrena con un solo hilo (workers=1): con varios, el resultado cambia de una "
-            "ejecución a otra aunque fijes la semilla.",
-            "Your model is not trained with a single thread (workers=1): with several, the result changes "
-            "from run to run even with a fixed seed.", detect=_not_one_worker),
-    Mistake("embeddings.w2v_argument_ignored",
-            "Tu modelo no usa alguno de los hiperparámetros que recibe la función (vector_size, window, "
-            "min_count, sg, epochs o seed): pásalos todos a Word2Vec por su nombre en lugar de fijar valores.",
-            "Your model ignores one of the hyperparameters the function receives (vector_size, window, "
-            "min_count, sg, epochs or seed): pass them all to Word2Vec by name instead of fixing values.",
-            detect=_argument_ignored),
-]
-
-
-# -- load_glove ------------------------------------------------------------------------------
-def _glove_float64(path):
-    return {word: vector.astype(np.float64) for word, vector in key.load_glove(path).items()}
-
-
-GLOVE = [
-    Mistake("embeddings.glove_float64",
-            "Tus vectores son float64: como en el ejemplo de Keras, léelos en float32 "
-            "(np.asarray(valores, dtype=\"float32\")), el tipo de los pesos de una capa Embedding.",
-            "Your vectors are float64: as in the Keras example, read them as float32 "
-            "(np.asarray(values, dtype=\"float32\")), the dtype of an Embedding layer's weights.", _glove_float64),
-]
-
-
-# -- build_embedding_matrix --------------------------------------------------------------------
-def _sorted_rows(matrix: np.ndarray) -> np.ndarray:
-    return matrix[np.lexsort(matrix.T[::-1])] if matrix.size else matrix
-
-
-def _rows_misaligned(case: Case, got: CaseOutcome, expected: CaseOutcome) -> bool:
-    matrix, reference = _result(got), _result(expected)
-    if not isinstance(matrix, np.ndarray) or matrix.shape != getattr(reference, "shape", None):
-        return False
-    matrix, reference = matrix.astype(np.float64), reference.astype(np.float64)
-    return not np.allclose(matrix, reference) and np.allclose(_sorted_rows(matrix), _sorted_rows(reference))
-
-
-def _missing_not_zero(case: Case, got: CaseOutcome, expected: CaseOutcome) -> bool:
-    matrix, reference = _result(got), _result(expected)
-    if not isinstance(matrix, np.ndarray) or matrix.shape != getattr(reference, "shape", None):
-        return False
-    vocab, vectors = case.args[0], case.args[1]
-    found = np.zeros(len(reference), dtype=bool)
-    for word, index in vocab.items():
-        found[index] = word in vectors and word not in SPECIALS
-    return (np.allclose(matrix[found], reference[found]) and not np.allclose(matrix[~found], 0.0))
-
-
-def _off_by_two(vocab, vectors, dim):
-    matrix = np.zeros((len(vocab), dim), dtype=np.float32)
-    words = [w for w, _ in sorted(vocab.items(), key=lambda item: item[1]) if w not in SPECIALS]
-    for row, word in enumerate(words):
-        if word in vectors:
-            matrix[row] = vectors[word]
-    return matrix
-
-
-def _missing_as_ones(vocab, vectors, dim):
-    matrix = np.ones((len(vocab), dim), dtype=np.float32)
-    for word, index in vocab.items():
-        if word in vectors:
-            matrix[index] = vectors[word]
-    return matrix
-
-
-MATRIX = [
-    Mistake("embeddings.rows_misaligned",
-            "Las filas de tu matriz no están alineadas con el vocabulario: la fila i debe ser el vector de la "
-            "palabra cuyo índice es i (vocab[palabra] == i), contando «<pad>» (0) y «<unk>» (1). No uses la "
-            "posición de la palabra en una lista ni el orden del diccionario.",
-            "Your matrix rows are not aligned with the vocabulary: row i must hold the vector of the word whose "
-            "index is i (vocab[word] == i), counting \"<pad>\" (0) and \"<unk>\" (1). Do not use the word's "
-            "position in a list or the dictionary's order.", _off_by_two, detect=_rows_misaligned),
-    Mistake("embeddings.missing_not_zero",
-            "Las filas de las palabras sin vector (y las de «<pad>» y «<unk>») deben ser ceros, como en el "
-            "ejemplo de Keras: empieza con np.zeros, no con valores aleatorios ni unos.",
-            "Rows of words without a vector (and those of \"<pad>\" and \"<unk>\") must be zeros, as in the Keras "
-            "example: start from np.zeros, not from random values or ones.",
-            _missing_as_ones, detect=_missing_not_zero),
-]
-
-
-# -- frozen_embedding_layer -------------------------------------------------------------------
-def _trainable_layer(matrix):
-    import keras
-
-    return keras.layers.Embedding(matrix.shape[0], matrix.shape[1],
-                                  embeddings_initializer=keras.initializers.Constant(matrix))
-
-
-def _not_initialised(case: Case, got: CaseOutcome, expected: CaseOutcome) -> bool:
-    if isinstance(got, Raised) or len(got) != len(expected) or isinstance(got[0], Raised):
-        return False
-    output, reference = np.asarray(got[0], dtype=np.float64), np.asarray(expected[0], dtype=np.float64)
-    return output.shape == reference.shape and not np.allclose(output, reference, rtol=1e-5, atol=1e-6)
-
-
-FROZEN = [
-    Mistake("embeddings.layer_trainable",
-            "Tu capa Embedding sigue siendo entrenable: créala con trainable=False para que el entrenamiento no "
-            "estropee los vectores preentrenados.",
-            "Your Embedding layer is still trainable: create it with trainable=False so that training does not "
-            "spoil the pretrained vectors.", _trainable_layer),
-    Mistake("embeddings.layer_not_initialised",
-            "Tu capa no empieza con la matriz que recibe: inicialízala con "
-            "embeddings_initializer=keras.initializers.Constant(matrix) (o weights=[matrix]).",
-            "Your layer does not start from the matrix it receives: initialise it with "
-            "embeddings_initializer=keras.initializers.Constant(matrix) (or weights=[matrix]).",
-            detect=_not_initialised),
 ]
