@@ -137,16 +137,24 @@ def execute(nb: nbformat.NotebookNode, sandbox: Sandbox, oracle: OracleSession, 
     async def run_cells() -> None:
         began = time.monotonic()
         try:
-            async with client.async_setup_kernel(**sandbox.launch_arguments()):
-                outcome.kernel_start = time.monotonic() - began
-                for index, cell in enumerate(nb.cells):
-                    if index in graded:
-                        oracle.begin_cell(*graded[index])
-                    try:
-                        if not await run_cell(index, cell):
-                            return
-                    finally:
-                        oracle.end_cell()
+            await client.async_start_new_kernel(**sandbox.launch_arguments())
+            await client.async_start_new_kernel_client()
+        except (RuntimeError, DeadKernelError) as exc:
+            # Nothing of the student's has run yet: the sandbox itself failed to start.
+            outcome.status = Status.CRASHED
+            outcome.detail = messages.text("detail_kernel_start", lang, error=str(exc)[:200])
+            await stop_kernel()
+            return
+        outcome.kernel_start = time.monotonic() - began
+        try:
+            for index, cell in enumerate(nb.cells):
+                if index in graded:
+                    oracle.begin_cell(*graded[index])
+                try:
+                    if not await run_cell(index, cell):
+                        return
+                finally:
+                    oracle.end_cell()
         finally:
             await stop_kernel()
 

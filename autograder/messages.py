@@ -210,6 +210,10 @@ _CATALOGUE: dict[str, dict[str, str]] = {
         "es": "La celda «{cell}» superó su límite de {seconds:g} s de CPU y se interrumpió: ¿un bucle sin fin?",
         "en": "Cell “{cell}” exceeded its {seconds:g} s CPU limit and was interrupted: an endless loop?",
     },
+    "detail_kernel_start": {
+        "es": "El entorno aislado no llegó a arrancar el kernel ({error}); el equipo docente volverá a calificar.",
+        "en": "The sandbox did not get its kernel started ({error}); the teaching staff will regrade.",
+    },
     "detail_worker_died": {
         "es": "El proceso del calificador murió dos veces con esta entrega; el equipo docente la revisará.",
         "en": "The grading process died twice on this submission; the teaching staff will review it.",

@@ -145,7 +145,7 @@ class OracleSession:
         """Checks may rely on getting one observation per Observe; only a tampered client differs."""
         if isinstance(outcome, Raised) or (isinstance(outcome, list) and len(outcome) == len(case.observe)):
             return outcome
-        self._flag("flag_protocol", error=f"malformed observations for case {case.label!r}")
+        self._flag("flag_protocol", error=f"malformed observations for case {messages.localize(case.label, self.lang)!r}")
         return Raised(messages.text("incomplete_observations", self.lang))
 
     def judge(self, check_id: str, cases: list[Case], outcomes: list[Any]) -> CheckVerdict:
