@@ -12,7 +12,7 @@ def build_conv_autoencoder(input_shape=(28, 28, 1), filters=(16, 8)):
     encoder = keras.Sequential([keras.Input(shape=tuple(input_shape))] + [
         keras.layers.Conv2D(f, 3, strides=2, padding="same", activation="relu") for f in filters])
     decoder = keras.Sequential(
-        [keras.Input(shape=(height // 4, width // 4, filters[-1]))]
+        [keras.Input(shape=(height // 2 ** len(filters), width // 2 ** len(filters), filters[-1]))]
         + [keras.layers.Conv2DTranspose(f, 3, strides=2, padding="same", activation="relu") for f in filters]
         + [keras.layers.Conv2D(channels, 3, padding="same", activation="sigmoid")])
     return encoder, decoder, keras.Sequential([encoder, decoder])
@@ -57,4 +57,34 @@ denoiser.fit(images_fit, images_fit, epochs=3, batch_size=32, verbose=0)
     outputs = keras.layers.Dense(n_classes, activation="softmax")(encoder(inputs))
     return keras.Model(inputs, outputs)
 '''}, expect={"autoencoders.classifier_from_encoder": "autoencoders.encoder_trainable"}),
+    Submission("ines", "entrada del decodificador fija en alto // 4 (solo dos capas)", cells={
+        "build_conv_autoencoder": '''\
+def build_conv_autoencoder(input_shape=(28, 28, 1), filters=(16, 8)):
+    height, width, channels = input_shape
+    encoder = keras.Sequential([keras.Input(shape=tuple(input_shape))] + [
+        keras.layers.Conv2D(f, 3, strides=2, padding="same", activation="relu") for f in filters])
+    decoder = keras.Sequential(
+        [keras.Input(shape=(height // 4, width // 4, filters[-1]))]
+        + [keras.layers.Conv2DTranspose(f, 3, strides=2, padding="same", activation="relu")
+           for f in reversed(filters)]
+        + [keras.layers.Conv2D(channels, 3, padding="same", activation="sigmoid")])
+    return encoder, decoder, keras.Sequential([encoder, decoder])
+'''}, expect={"autoencoders.build_conv_autoencoder": "autoencoders.fixed_depth"}),
+    Submission("jorge", "error medio solo sobre el último eje", cells={
+        "reconstruction_errors": '''def reconstruction_errors(autoencoder, X):
+    return np.mean((X - autoencoder.predict(X, verbose=0)) ** 2, axis=-1)
+'''}, expect={"autoencoders.reconstruction_errors": "autoencoders.error_one_axis"}),
+    Submission("karim", "un error igual al umbral cuenta como anomalía (>=)", cells={
+        "detect_anomalies": '''def detect_anomalies(errors, threshold):
+    return np.asarray(errors) >= threshold
+'''}, expect={"autoencoders.detect_anomalies": "autoencoders.threshold_inclusive"}),
+    Submission("lucia", "ruido de np.random.normal sin la semilla", cells={
+        "add_noise": '''def add_noise(x, noise_factor, seed):
+    noisy = x + noise_factor * np.random.normal(loc=0.0, scale=1.0, size=x.shape)
+    return np.clip(noisy, 0.0, 1.0)
+'''}, expect={"autoencoders.add_noise": "autoencoders.noise_not_from_seed"}),
+    Submission("mario", "el error máximo como umbral", cells={
+        "anomaly_threshold": '''def anomaly_threshold(train_errors, k=1.0):
+    return float(np.max(train_errors))
+'''}, expect={"autoencoders.anomaly_threshold": "autoencoders.threshold_max"}),
 ]
