@@ -86,4 +86,30 @@ def generator_loss(fake_logits):
     Submission("karim", "train_step decorado con @tf.function",
                cells={"train_step": "@tf.function\n" + _step()},
                expect={"gan.train_step": "gan.tf_function_train_step"}),
+    Submission("lucia", "comprueba la semilla con «if seed:» (0 cuenta como sin semilla)", cells={"sample_noise": '''\
+def sample_noise(batch_size, noise_dim, seed=None):
+    if seed:
+        return tf.random.stateless_normal((batch_size, noise_dim), seed=(seed, 0), dtype=tf.float32)
+    return tf.random.normal((batch_size, noise_dim), dtype=tf.float32)
+'''}, expect={"gan.sample_noise": "gan.seed_zero_ignored"}),
+    Submission("mario", "generador con la forma 8x8 de los dígitos fija", cells={"build_generator": '''\
+def build_generator(noise_dim, image_shape):
+    return keras.Sequential([
+        keras.Input(shape=(noise_dim,)),
+        keras.layers.Dense(2 * 2 * 64, use_bias=False),
+        keras.layers.BatchNormalization(),
+        keras.layers.LeakyReLU(),
+        keras.layers.Reshape((2, 2, 64)),
+        keras.layers.Conv2DTranspose(32, 3, strides=2, padding="same", use_bias=False),
+        keras.layers.BatchNormalization(),
+        keras.layers.LeakyReLU(),
+        keras.layers.Conv2DTranspose(1, 3, strides=2, padding="same", use_bias=False, activation="tanh"),
+    ])
+'''}, expect={"gan.build_generator": "gan.fixed_image_shape"}),
+    Submission("nora", "BCE escrita como −log(sigmoid(z))", cells={"discriminator_loss": '''\
+def discriminator_loss(real_logits, fake_logits):
+    real_loss = -tf.reduce_mean(tf.math.log(tf.sigmoid(real_logits)))
+    fake_loss = -tf.reduce_mean(tf.math.log(1.0 - tf.sigmoid(fake_logits)))
+    return real_loss + fake_loss
+'''}, expect={"gan.discriminator_loss": "gan.log_of_sigmoid"}),
 ]

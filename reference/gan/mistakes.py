@@ -1,11 +1,9 @@
 """The mistakes students make in this assignment: buggy versions of the answer key, and the
-detectors that recognise the same mistake in any of its variants.
+detectors that recognise the same mistake in any of its variants. Here noise, builders and
+losses; ``mistakes_step`` has train_step and the training run.
 
 A mistake with both a detector and an implementation is named by its detector; the
 implementation is the canonical buggy version that the fast tests run through the detector.
-The detectors for ``train_step`` read the weights the sandbox observed after one step against
-the grader-built models of the case (``case.args[2]`` and ``case.args[3]``), which never left
-this process.
 """
 
 from __future__ import annotations
@@ -14,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from autograder.api import Case, Mistake, Raised, compare_values
+from autograder.api import Case, Mistake, Raised
 
 from . import key
 
@@ -41,7 +39,43 @@ def _looks_uniform(case: Case, got: Any, expected: Any) -> bool:
     return values.size > 1 and values.min() >= 0.0 and values.max() <= 1.0 and 0.4 < values.mean() < 0.6
 
 
+def _seed_as_truth_value(batch_size: int, noise_dim: int, seed: int | None = None) -> Any:
+    return key.sample_noise(batch_size, noise_dim, seed if seed else None)
+
+
+def _seed_of(case: Case) -> int | None:
+    return case.args[2] if len(case.args) > 2 else case.kwargs.get("seed")
+
+
+def _unseeded_at_zero(case: Case, got: Any, expected: Any) -> bool:
+    """Seed 0 gave noise of the right shape and dtype that is not the seeded noise: ``if seed:`` read 0 as None."""
+    if _seed_of(case) != 0 or isinstance(got, Raised) or isinstance(got[0], Raised):
+        return False
+    values, wanted = got[0], expected[0]
+    return (isinstance(values, np.ndarray) and values.dtype == np.float32 and values.shape == wanted.shape
+            and not np.allclose(values, wanted))
+
+
+def _numpy_noise(batch_size: int, noise_dim: int, seed: int | None = None) -> Any:
+    return np.random.default_rng(seed).normal(size=(batch_size, noise_dim))
+
+
+def _float64_noise(case: Case, got: Any, expected: Any) -> bool:
+    return (not isinstance(got, Raised) and isinstance(got[0], np.ndarray) and got[0].dtype == np.float64
+            and got[0].shape == tuple(case.args[:2]))
+
+
 NOISE = [
+    Mistake("gan.seed_zero_ignored",
+            "Con seed=0 tu ruido no es el de la semilla: compruebas la semilla con «if seed:», y 0 cuenta como "
+            "falso. Pregunta «if seed is None:».",
+            "With seed=0 your noise is not the seeded one: you test the seed with \"if seed:\", and 0 counts as "
+            "false. Ask \"if seed is None:\".", _seed_as_truth_value, _unseeded_at_zero),
+    Mistake("gan.noise_float64",
+            "Tu ruido es float64 (numpy genera float64): el generador de Keras trabaja en float32; usa "
+            "tf.random.normal o tf.random.stateless_normal con dtype=tf.float32.",
+            "Your noise is float64 (numpy draws float64): the Keras generator works in float32; use "
+            "tf.random.normal or tf.random.stateless_normal with dtype=tf.float32.", _numpy_noise, _float64_noise),
     Mistake("gan.uniform_noise",
             "Tu ruido es uniforme en [0, 1) (tf.random.uniform): el generador espera ruido normal estándar, "
             "con media 0 y desviación típica 1 (tf.random.normal o tf.random.stateless_normal).",
@@ -69,6 +103,17 @@ def _generator_sigmoid(noise_dim: int, image_shape: tuple[int, int, int]) -> Any
     return keras.Sequential([keras.Input(shape=(noise_dim,)), *layers])
 
 
+FIXED_SHAPE = ("gan.fixed_image_shape",
+               "Tu modelo tiene siempre la forma de los dígitos del cuaderno (8x8x1): la forma de las imágenes es un "
+               "argumento (image_shape), y el alto y el ancho pueden ser cualquier múltiplo de 4.",
+               "Your model always has the shape of the notebook's digits (8x8x1): the image shape is an argument "
+               "(image_shape), and height and width may be any multiple of 4.")
+
+
+def _generator_fixed_shape(noise_dim: int, image_shape: tuple[int, int, int]) -> Any:
+    return key.build_generator(noise_dim, (8, 8, 1))
+
+
 GENERATOR = [
     Mistake("gan.generator_not_tanh",
             "La última capa del generador no usa activación tanh: las imágenes reales están escaladas a "
@@ -79,6 +124,7 @@ GENERATOR = [
             "their range alone.",
             implementation=_generator_sigmoid,
             detect=lambda case, got, expected: _last_activation(got) not in (None, "tanh")),
+    Mistake(*FIXED_SHAPE, _generator_fixed_shape),
 ]
 
 
@@ -88,6 +134,10 @@ def _discriminator_sigmoid(image_shape: tuple[int, int, int]) -> Any:
     model = key.build_discriminator(image_shape)
     return keras.Sequential([keras.Input(shape=tuple(image_shape)), *model.layers[:-1],
                              keras.layers.Dense(1, activation="sigmoid")])
+
+
+def _discriminator_fixed_shape(image_shape: tuple[int, int, int]) -> Any:
+    return key.build_discriminator((8, 8, 1))
 
 
 DISCRIMINATOR = [
@@ -100,6 +150,7 @@ DISCRIMINATOR = [
             "activation), or the sigmoid would be applied twice.",
             implementation=_discriminator_sigmoid,
             detect=lambda case, got, expected: _last_activation(got) == "sigmoid"),
+    Mistake(*FIXED_SHAPE, _discriminator_fixed_shape),
 ]
 
 
@@ -139,6 +190,32 @@ def _disc_not_from_logits(real_logits: Any, fake_logits: Any) -> Any:
 
     bce = _bce(from_logits=False)
     return bce(tf.ones_like(real_logits), real_logits) + bce(tf.zeros_like(fake_logits), fake_logits)
+
+
+def _log_of_sigmoid(logits: Any, label: float) -> Any:
+    """The mean BCE written as −log σ(z) or −log(1 − σ(z)) in float32, which gives log(0) = −inf when
+    σ(z) rounds to 0 or 1."""
+    import tensorflow as tf
+
+    p = tf.sigmoid(tf.convert_to_tensor(logits, dtype=tf.float32))
+    return -tf.reduce_mean(tf.math.log(p if label else 1.0 - p))
+
+
+def _disc_log_of_sigmoid(real_logits: Any, fake_logits: Any) -> Any:
+    return _log_of_sigmoid(real_logits, 1.0) + _log_of_sigmoid(fake_logits, 0.0)
+
+
+def _gen_log_of_sigmoid(fake_logits: Any) -> Any:
+    return _log_of_sigmoid(fake_logits, 1.0)
+
+
+LOG_OF_SIGMOID = ("gan.log_of_sigmoid",
+                  "Escribes la BCE como −log(sigmoid(z)) (o −log(1 − sigmoid(z))): con logits grandes la sigmoide "
+                  "redondea a 0 o a 1 en float32, el logaritmo da −inf y la pérdida, infinito. "
+                  "BinaryCrossentropy(from_logits=True) la calcula de forma estable.",
+                  "You write the BCE as −log(sigmoid(z)) (or −log(1 − sigmoid(z))): with large logits the sigmoid "
+                  "rounds to 0 or 1 in float32, the logarithm gives −inf and the loss infinity. "
+                  "BinaryCrossentropy(from_logits=True) computes it stably.")
 
 
 def _non_scalar(case: Case, got: Any, expected: Any) -> bool:
@@ -181,6 +258,7 @@ DISC_LOSS = [
             implementation=_mean_over_both),
     Mistake("gan.loss_not_from_logits", NOT_FROM_LOGITS_ES, NOT_FROM_LOGITS_EN,
             implementation=_disc_not_from_logits),
+    Mistake(*LOG_OF_SIGMOID, _disc_log_of_sigmoid),
 ]
 
 
@@ -230,260 +308,5 @@ GEN_LOSS = [
             implementation=_per_sample_gen_loss, detect=_non_scalar),
     Mistake("gan.loss_not_from_logits", NOT_FROM_LOGITS_ES, NOT_FROM_LOGITS_EN,
             implementation=_gen_not_from_logits),
+    Mistake(*LOG_OF_SIGMOID, _gen_log_of_sigmoid),
 ]
-
-
-# -- train_step --------------------------------------------------------------------------
-def _one_tape_step(real_images: Any, noise: Any, generator: Any, discriminator: Any, g_opt: Any, d_opt: Any) -> dict:
-    import tensorflow as tf
-
-    with tf.GradientTape() as tape:
-        fake_images = generator(noise, training=True)
-        real_logits = discriminator(real_images, training=True)
-        fake_logits = discriminator(fake_images, training=True)
-        gen_loss = key.generator_loss(fake_logits)
-        disc_loss = key.discriminator_loss(real_logits, fake_logits)
-    gen_grads = tape.gradient(gen_loss, generator.trainable_variables)
-    disc_grads = tape.gradient(disc_loss, discriminator.trainable_variables)
-    g_opt.apply_gradients(zip(gen_grads, generator.trainable_variables, strict=False))
-    d_opt.apply_gradients(zip(disc_grads, discriminator.trainable_variables, strict=False))
-    return {"gen_loss": gen_loss, "disc_loss": disc_loss}
-
-
-def _step(real_images: Any, noise: Any, generator: Any, discriminator: Any, g_opt: Any, d_opt: Any,
-          training: bool | None = True, generator_loss_name: str = "gen_loss") -> dict:
-    """The answer key's step with one knob per mistake: the training flag and the loss whose
-    gradients update the generator."""
-    import tensorflow as tf
-
-    with tf.GradientTape() as gen_tape, tf.GradientTape() as disc_tape:
-        fake_images = generator(noise, training=training)
-        real_logits = discriminator(real_images, training=training)
-        fake_logits = discriminator(fake_images, training=training)
-        losses = {"gen_loss": key.generator_loss(fake_logits),
-                  "disc_loss": key.discriminator_loss(real_logits, fake_logits)}
-    gen_grads = gen_tape.gradient(losses[generator_loss_name], generator.trainable_variables)
-    disc_grads = disc_tape.gradient(losses["disc_loss"], discriminator.trainable_variables)
-    g_opt.apply_gradients(zip(gen_grads, generator.trainable_variables, strict=False))
-    d_opt.apply_gradients(zip(disc_grads, discriminator.trainable_variables, strict=False))
-    return losses
-
-
-def _no_training_flag(real_images: Any, noise: Any, generator: Any, discriminator: Any, g_opt: Any,
-                      d_opt: Any) -> dict:
-    return _step(real_images, noise, generator, discriminator, g_opt, d_opt, training=None)
-
-
-def _generator_updated_with_disc_loss(real_images: Any, noise: Any, generator: Any, discriminator: Any, g_opt: Any,
-                                      d_opt: Any) -> dict:
-    return _step(real_images, noise, generator, discriminator, g_opt, d_opt, generator_loss_name="disc_loss")
-
-
-def _fixed_noise_batch(real_images: Any, noise: Any, generator: Any, discriminator: Any, g_opt: Any,
-                       d_opt: Any) -> dict:
-    # The TensorFlow tutorial's habit: draw BATCH_SIZE noise vectors whatever the real batch holds.
-    own_noise = key.sample_noise(BATCH_SIZE, np.shape(noise)[1])
-    return _step(real_images, own_noise, generator, discriminator, g_opt, d_opt)
-
-
-def _own_noise(real_images: Any, noise: Any, generator: Any, discriminator: Any, g_opt: Any, d_opt: Any) -> dict:
-    own_noise = key.sample_noise(len(real_images), np.shape(noise)[1])
-    return _step(real_images, own_noise, generator, discriminator, g_opt, d_opt)
-
-
-def _raised(*fragments: str) -> Any:
-    """A detector for an error whose (possibly truncated) text holds every fragment."""
-    def detect(case: Case, got: Any, expected: Any) -> bool:
-        return isinstance(got, Raised) and all(fragment in got.error for fragment in fragments)
-    return detect
-
-
-def _step_observations(got: Any) -> tuple[Any, list[np.ndarray], list[np.ndarray]] | None:
-    """(losses, generator weights, discriminator weights) when the step ran and was observed."""
-    if isinstance(got, Raised) or len(got) != 3 or any(isinstance(o, Raised) for o in got):
-        return None
-    losses, gen_weights, disc_weights = got
-    if not all(isinstance(w, list) for w in (gen_weights, disc_weights)):
-        return None
-    return losses, gen_weights, disc_weights
-
-
-def _moving(model: Any) -> list[int]:
-    """Indexes of a model's BatchNormalization moving statistics in ``model.weights``."""
-    return [i for i, w in enumerate(model.weights) if "moving_" in w.path]
-
-
-def weights_match(got: Any, expected: np.ndarray) -> bool:
-    """One weight tensor within RTOL of the expected one, relative to the tensor's largest entry.
-
-    Not element by element: a weight that ends near zero is the difference of two larger numbers
-    (w − lr·update), so its float32 rounding is relative to those, not to itself."""
-    if not isinstance(got, np.ndarray) or got.shape != expected.shape or got.dtype.kind != "f":
-        return False
-    if not np.all(np.isfinite(got)):
-        return False
-    scale = max(float(np.max(np.abs(expected), initial=0.0)), 1e-8)
-    return float(np.max(np.abs(got.astype(np.float64) - expected), initial=0.0)) <= RTOL * scale
-
-
-def _same(got: Any, expected: Any) -> bool:
-    return compare_values(got, expected, RTOL) is None
-
-
-def _same_at(got: list[np.ndarray], expected: list[np.ndarray], indexes: list[int]) -> bool:
-    return len(got) == len(expected) and all(weights_match(got[i], expected[i]) for i in indexes)
-
-
-def _same_weights(got: list[np.ndarray], expected: list[np.ndarray]) -> bool:
-    return _same_at(got, expected, list(range(len(expected))))
-
-
-def _missing_training(case: Case, got: Any, expected: Any) -> bool:
-    """Some BatchNormalization moving statistic never moved: that network ran in inference mode."""
-    observed = _step_observations(got)
-    if observed is None:
-        return False
-    for model, weights in zip(case.args[2:4], observed[1:], strict=True):
-        initial = model.get_weights()
-        if len(weights) == len(initial) and any(np.array_equal(weights[i], initial[i]) for i in _moving(model)):
-            return True
-    return False
-
-
-def _batch_moments(case: Case, weights: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray] | None:
-    """The batch mean and variance that the generator's first BatchNormalization saw in one step,
-    recovered from its moving statistics: moving = momentum · initial + (1 − momentum) · batch."""
-    generator = case.args[2]
-    moving = _moving(generator)
-    if len(moving) < 2 or len(weights) != len(generator.weights):
-        return None
-    momentum = next(layer.momentum for layer in generator.layers if hasattr(layer, "moving_mean"))
-    initial = generator.get_weights()
-    mean, variance = ((np.asarray(weights[i], np.float64) - momentum * initial[i]) / (1.0 - momentum)
-                      for i in moving[:2])
-    return mean, variance
-
-
-def _noise_vectors(case: Case, got: Any, expected: Any) -> int | None:
-    """How many noise vectors the generator saw, when they were not the noise passed in; 0 when
-    more than the noise dimension, None when the step used the noise passed in (or cannot tell).
-
-    The generator starts with Dense(units, use_bias=False) on noise z, so its first
-    BatchNormalization saw the batch variance of z·W: unit u's is W_uᵀ S W_u, where S is the
-    noise's (biased) batch covariance. Solving those equations for S gives its rank, and K noise
-    vectors in general position give a covariance of rank K − 1 (full rank when K exceeds the
-    noise dimension). A step that used the noise passed in leaves the batch means proportional to
-    the expected ones (equal, or scaled when the generator ran twice); other noise does not."""
-    observed, wanted = _step_observations(got), _step_observations(expected)
-    if observed is None or wanted is None:
-        return None
-    seen, meant = _batch_moments(case, observed[1]), _batch_moments(case, wanted[1])
-    if seen is None or meant is None or not np.any(seen[0]):
-        return None
-    scale = float(seen[0] @ meant[0]) / max(float(meant[0] @ meant[0]), 1e-30)
-    if np.linalg.norm(seen[0] - scale * meant[0]) <= 1e-2 * np.linalg.norm(seen[0]):
-        return None
-    kernel = np.asarray(case.args[2].get_weights()[0], dtype=np.float64)
-    dim = kernel.shape[0]
-    rows, cols = np.triu_indices(dim)
-    # One column per entry of the symmetric S (off-diagonal entries count twice), one row per unit.
-    design = (kernel[rows] * kernel[cols] * np.where(rows == cols, 1.0, 2.0)[:, None]).T
-    entries = np.linalg.lstsq(design, seen[1], rcond=None)[0]
-    covariance = np.zeros((dim, dim))
-    covariance[rows, cols] = entries
-    covariance[cols, rows] = entries
-    eigenvalues = np.linalg.eigvalsh(covariance)
-    # Rounding leaves the zero eigenvalues near 2e-5 of the largest; real ones are rarely below 1e-3.
-    rank = int(np.sum(eigenvalues > 3e-4 * max(float(eigenvalues.max()), 1e-12)))
-    return 0 if rank >= dim else rank + 1
-
-
-def _fixed_batch(case: Case, got: Any, expected: Any) -> bool:
-    count, real = _noise_vectors(case, got, expected), len(case.args[0])
-    dim = np.shape(case.args[1])[1]
-    return count is not None and (count > real or (count == 0 and real < dim))
-
-
-def _ignored_noise(case: Case, got: Any, expected: Any) -> bool:
-    count = _noise_vectors(case, got, expected)
-    return count is not None and count == len(case.args[0])
-
-
-def _wrong_update(case: Case, got: Any, expected: Any) -> bool:
-    """Same losses and the same forward pass (moving statistics), but a network's trainable
-    weights end elsewhere: its update used another loss's gradients or the other optimiser."""
-    observed, wanted = _step_observations(got), _step_observations(expected)
-    if observed is None or wanted is None or not _same(observed[0], wanted[0]):
-        return False
-    for model, g, e in zip(case.args[2:4], observed[1:], wanted[1:], strict=True):
-        if not _same_at(g, e, _moving(model)):
-            return False
-    return not (_same_weights(observed[1], wanted[1]) and _same_weights(observed[2], wanted[2]))
-
-
-TRAIN_STEP = [
-    Mistake("gan.one_non_persistent_tape",
-            "Pides dos gradientes a una sola GradientTape no persistente, y una cinta así solo puede calcular "
-            "un gradiente. Usa dos cintas (gen_tape y disc_tape) en el mismo with, una por red, como en el "
-            "tutorial de TensorFlow.",
-            "You ask one non-persistent GradientTape for two gradients, and such a tape can only compute one. "
-            "Use two tapes (gen_tape and disc_tape) in the same with statement, one per network, as in the "
-            "TensorFlow tutorial.",
-            implementation=_one_tape_step, detect=_raised("non-persistent GradientTape")),
-    Mistake("gan.tf_function_train_step",
-            "Tu train_step está decorado con @tf.function: la función compilada crea las variables del "
-            "optimizador en su primera llamada y falla cuando recibe modelos u optimizadores nuevos. Quita el "
-            "decorador; el bucle de entrenamiento del cuaderno ya compila el paso con tf.function.",
-            "Your train_step is decorated with @tf.function: the compiled function creates the optimiser's "
-            "variables on its first call and fails when it is given new models or optimisers. Remove the "
-            "decorator; the notebook's training loop already compiles the step with tf.function.",
-            # The error text is cut before TensorFlow's own explanation; what survives is the traced
-            # function's "in user code" and the optimiser building its variables.
-            detect=_raised("ValueError: in user code", "apply_gradients", "build(")),
-    Mistake("gan.missing_training_flag",
-            "Al menos una red no se ejecutó en modo entrenamiento: las estadísticas de sus capas "
-            "BatchNormalization no cambiaron. Llama al generador y al discriminador con training=True dentro "
-            "del paso de entrenamiento, para que normalicen con las estadísticas del lote.",
-            "At least one network did not run in training mode: its BatchNormalization statistics did not "
-            "change. Call the generator and the discriminator with training=True inside the training step, "
-            "so that they normalise with the batch statistics.",
-            implementation=_no_training_flag, detect=_missing_training),
-    Mistake("gan.fixed_noise_batch",
-            "Tu train_step no genera las imágenes falsas con el ruido que recibe: saca su propio ruido con un "
-            "tamaño de lote fijo (como sample_noise(BATCH_SIZE, ...)), así que en un lote parcial hay muchas "
-            "más imágenes falsas que reales. Usa el argumento noise, cuyo tamaño sigue al lote real.",
-            "Your train_step does not make the fake images from the noise it receives: it draws its own noise "
-            "with a fixed batch size (like sample_noise(BATCH_SIZE, ...)), so on a partial batch there are "
-            "many more fake images than real ones. Use the noise argument, whose size follows the real batch.",
-            implementation=_fixed_noise_batch, detect=_fixed_batch),
-    Mistake("gan.noise_ignored",
-            "Tu train_step no genera las imágenes falsas con el ruido que recibe, sino con ruido propio: así el "
-            "paso no es reproducible. Usa el argumento noise.",
-            "Your train_step does not make the fake images from the noise it receives but from noise of its "
-            "own: the step is then not reproducible. Use the noise argument.",
-            implementation=_own_noise, detect=_ignored_noise),
-    Mistake("gan.wrong_model_gradients",
-            "Las pérdidas y las pasadas hacia delante coinciden, pero una red no se actualiza con sus propios "
-            "gradientes: el generador se actualiza con gen_tape.gradient(gen_loss, generator.trainable_variables) "
-            "y g_opt; el discriminador, con disc_tape.gradient(disc_loss, discriminator.trainable_variables) y "
-            "d_opt.",
-            "The losses and the forward passes match, but a network is not updated with its own gradients: "
-            "the generator is updated with gen_tape.gradient(gen_loss, generator.trainable_variables) and "
-            "g_opt; the discriminator with disc_tape.gradient(disc_loss, discriminator.trainable_variables) and "
-            "d_opt.",
-            implementation=_generator_updated_with_disc_loss, detect=_wrong_update),
-]
-
-LOSSES_NOT_FINITE = Mistake(
-    "gan.losses_not_finite",
-    "Alguna pérdida del entrenamiento corto del cuaderno es NaN o infinita: revisa que las pérdidas usen "
-    "from_logits=True sobre logits (sin sigmoid en el discriminador) y que el generador termine en tanh.",
-    "Some loss of the notebook's short training run is NaN or infinite: check that the losses use "
-    "from_logits=True on logits (no sigmoid in the discriminator) and that the generator ends in tanh.")
-
-SAMPLES_OUT_OF_RANGE = Mistake(
-    "gan.samples_out_of_range",
-    "Las muestras del generador entrenado no tienen la forma pedida o se salen de [-1, 1]: el generador "
-    "debe devolver imágenes con la forma de los dígitos y terminar en tanh.",
-    "The trained generator's samples do not have the required shape or fall outside [-1, 1]: the generator "
-    "must return images shaped like the digits and end in tanh.")
