@@ -3,9 +3,19 @@
 Functions are checked against the answer key on random inputs drawn per student; models by
 architecture and compilation; training by what EarlyStopping must leave behind; and the
 student's exported model by its accuracy on the grader's held-out BBC split, whose texts go
-into the sandbox while the labels stay here. Tolerances: exact for text and integers; the
-restored-weights check allows 1e-3 relative between evaluate() and the best val_loss
-(the same float32 computation on CPU or GPU).
+into the sandbox while the labels stay here. Each check lists its edge cases in ``edges`` (label
+shown in feedback -> what it catches); every student's case set holds all of them, each in its
+own case.
+
+Tolerances:
+
+| check | comparison | tolerance | why |
+|---|---|---|---|
+| clean_text, make_vectorizer | text and integer ids | exact | no arithmetic |
+| builders | architecture, parameter counts and compile configuration | exact | integers and names |
+| train_classifier | evaluate() loss against the best val_loss | 1e-3 relative | the same float32 computation on CPU or GPU, through two code paths (fit's validation and evaluate) |
+| evaluate_classifier | accuracy and macro F1 (float64), confusion matrix (integers) | rel_error ≤ 1e-9, exact | ratios of small integers |
+| exported_model | accuracy on the held-out split | credit tiers | training runs differ |
 """
 
 from __future__ import annotations
@@ -38,10 +48,25 @@ def _sentence(rng: np.random.Generator, length: int, noisy: bool) -> str:
     return " ".join(tokens) + ("  " if noisy and rng.random() < 0.5 else "")
 
 
+X_EMPTY = Text("texto vacío", "empty text")
+X_ONLY_NOISE = Text("texto hecho solo de tokens enmascarados y símbolos",
+                    "text made only of masked tokens and symbols")
+X_EDGES = Text("tokens enmascarados al principio y al final", "masked tokens at the start and at the end")
+X_ACCENTED = Text("palabras con tildes, eñes y diéresis, también en mayúsculas",
+                  "words with accented letters, in capitals too")
+ACCENTED = ("CRÉDITO", "Préstamo", "interés", "año", "niño", "pingüino", "CANCIÓN", "Mañana", "ÚLTIMO", "está")
+
+
 class CleanText(Check):
     name = "clean_text"
     reference = staticmethod(key.clean_text)
     mistakes = mistakes.CLEAN
+    edges = {
+        X_EMPTY: "anything that fails on or invents text for an empty string",
+        X_ONLY_NOISE: "leftover spaces or symbols when nothing but noise remains (the answer is empty)",
+        X_EDGES: "masked-token patterns that need a space on both sides; spaces not stripped at the ends",
+        X_ACCENTED: "an ASCII-only symbols regular expression that deletes accented letters",
+    }
 
     def cases(self, rng: np.random.Generator) -> list[Case]:
         cases = []
@@ -51,26 +76,47 @@ class CleanText(Check):
             # keeping them would then pass unnoticed: every case gets one.
             tokens.insert(int(rng.integers(0, len(tokens) + 1)), str(rng.choice(MASKED_NOISE)))
             cases.append(Case(Text(f"texto con ruido nº {i + 1}", f"noisy text no. {i + 1}"), (" ".join(tokens),)))
+        noise = " ".join(str(t) for t in rng.choice(NOISE, size=int(rng.integers(3, 8))))
+        middle = _sentence(rng, int(rng.integers(2, 6)), False)
+        accented = " ".join(str(w) for w in rng.choice([*ACCENTED, *WORDS], size=int(rng.integers(6, 12))))
+        cases += [Case(X_EMPTY, ("",)),
+                  Case(X_ONLY_NOISE, (f"{rng.choice(MASKED_NOISE)} {noise} {rng.choice(MASKED_NOISE)}",)),
+                  Case(X_EDGES, (f"{rng.choice(MASKED_NOISE)} {middle} {rng.choice(MASKED_NOISE)}",)),
+                  Case(X_ACCENTED, (f"{accented} {rng.choice(ACCENTED)}",))]
         return cases
+
+
+Z_PADDING = Text("secuencias más cortas que seq_len (relleno)", "sequences shorter than seq_len (padding)")
+Z_TRUNCATION = Text("secuencias más largas que seq_len (truncado)", "sequences longer than seq_len (truncation)")
+Z_CUT = Text("max_tokens más pequeño que el vocabulario, con empates de frecuencia",
+             "max_tokens smaller than the vocabulary, with frequency ties")
+Z_EMPTY = Text("un texto vacío entre los que se vectorizan", "an empty text among those vectorised")
 
 
 class MakeVectorizer(Check):
     name = "make_vectorizer"
     reference = staticmethod(key.make_vectorizer)
     mistakes = mistakes.VECTORIZER
+    edges = {
+        Z_PADDING: "padding at the front (pad_sequences' default) or output_sequence_length missing",
+        Z_TRUNCATION: "truncating at the front, or not truncating at all",
+        Z_CUT: "max_tokens not passed on (the vocabulary keeps every word)",
+        Z_EMPTY: "an empty text must give a row of padding",
+    }
 
     def cases(self, rng: np.random.Generator) -> list[Case]:
-        cases = []
-        for label, seq_len in ((Text("secuencias más cortas que seq_len (relleno)",
-                                     "sequences shorter than seq_len (padding)"), 14),
-                               (Text("secuencias más largas que seq_len (truncado)",
-                                     "sequences longer than seq_len (truncation)"), 5)):
+        def case(label: Text, seq_len: int, max_tokens: int, empty: bool = False) -> Case:
             train = Texts(tuple(_sentence(rng, int(rng.integers(3, 9)), False).lower() for _ in range(12)))
-            other = Texts(tuple(_sentence(rng, int(rng.integers(3, 9)), False).lower() for _ in range(4)))
-            cases.append(Case(label, (train,), {"max_tokens": int(rng.integers(10, 16)), "seq_len": seq_len},
-                              observe=(Observe("method", name="get_vocabulary"),
-                                       Observe("method", name="__call__", args=(other,)))))
-        return cases
+            other = [_sentence(rng, int(rng.integers(3, 9)), False).lower() for _ in range(4)]
+            if empty:
+                other[int(rng.integers(4))] = ""
+            return Case(label, (train,), {"max_tokens": max_tokens, "seq_len": seq_len},
+                        observe=(Observe("method", name="get_vocabulary"),
+                                 Observe("method", name="__call__", args=(Texts(tuple(other)),))))
+
+        return [case(Z_PADDING, 14, int(rng.integers(10, 16))), case(Z_TRUNCATION, 5, int(rng.integers(10, 16))),
+                case(Z_CUT, int(rng.integers(6, 12)), int(rng.integers(5, 9))),
+                case(Z_EMPTY, int(rng.integers(6, 12)), int(rng.integers(10, 16)), empty=True)]
 
 
 @lru_cache(maxsize=1)
@@ -105,17 +151,23 @@ class VectorizerTrainOnly(Check):
         return CaseGrade(1.0)
 
 
+M_TWO = Text("dos clases", "two classes")
+M_SHORT = Text("secuencias de longitud 3 (la menor que admite una Conv1D de ancho 3)",
+               "sequences of length 3 (the shortest a width-3 Conv1D accepts)")
+
+
 def _model_cases(rng: np.random.Generator) -> list[Case]:
+    def case(label: Text, seq_len: int, classes: int) -> Case:
+        args = (int(rng.integers(50, 500)), int(rng.integers(4, 17)), seq_len, classes)
+        return Case(label, args, observe=(Observe("model"), Observe("method", name="get_compile_config")))
+
     cases = []
     for es, en in (("configuración pequeña", "small configuration"),
                    ("configuración mediana", "medium configuration")):
-        args = (int(rng.integers(50, 500)), int(rng.integers(4, 17)), int(rng.integers(10, 41)),
-                int(rng.integers(2, 7)))
-        label = Text(f"{es}: vocabulario, embedding, longitud y clases aleatorios",
-                     f"{en}: random vocabulary, embedding, length and classes")
-        cases.append(Case(label, args,
-                          observe=(Observe("model"), Observe("method", name="get_compile_config"))))
-    return cases
+        cases.append(case(Text(f"{es}: vocabulario, embedding, longitud y clases aleatorios",
+                               f"{en}: random vocabulary, embedding, length and classes"),
+                          int(rng.integers(10, 41)), int(rng.integers(3, 7))))
+    return [*cases, case(M_TWO, int(rng.integers(10, 41)), 2), case(M_SHORT, 3, int(rng.integers(2, 7)))]
 
 
 class BuildCnnClassifier(ModelCheck):
@@ -124,6 +176,10 @@ class BuildCnnClassifier(ModelCheck):
     name = "build_cnn_classifier"
     reference = staticmethod(key.build_cnn_classifier)
     mistakes = mistakes.MODEL
+    edges = {
+        M_TWO: "a single sigmoid unit and binary cross-entropy for two classes",
+        M_SHORT: "a length or pooling that assumes long sequences",
+    }
 
     def cases(self, rng: np.random.Generator) -> list[Case]:
         return _model_cases(rng)
@@ -189,18 +245,45 @@ class TrainClassifier(Check):
                          tuple(Diagnosis(m.id, named=m) for m in problems))
 
 
+E_PREDICTED_ONLY = Text("una clase que solo aparece en las predicciones",
+                        "a class that only appears in the predictions")
+E_NEVER_PREDICTED = Text("una clase que nunca se predice", "a class that is never predicted")
+E_PERFECT = Text("predicciones perfectas", "perfect predictions")
+E_TWO = Text("dos clases", "two classes")
+E_ONE = Text("una sola muestra", "a single sample")
+
+
 class EvaluateClassifier(Check):
     name = "evaluate_classifier"
     reference = staticmethod(key.evaluate_classifier)
     mistakes = mistakes.EVALUATE
     rtol = 1e-9
+    edges = {
+        E_PREDICTED_ONLY: "classes taken from y_true alone (the confusion matrix loses a row and a column)",
+        E_NEVER_PREDICTED: "a per-class F1 written by hand that divides 0 by 0",
+        E_PERFECT: "accuracy and macro F1 must be exactly 1 and the matrix diagonal",
+        E_TWO: "a binary-only formula where macro F1 averages both classes",
+        E_ONE: "a 1x1 confusion matrix squeezed to a number",
+    }
 
     def cases(self, rng: np.random.Generator) -> list[Case]:
-        cases = []
-        for label, classes in ((Text("3 clases", "3 classes"), 3), (Text("5 clases", "5 classes"), 5)):
-            y_true = rng.integers(0, classes, size=40)
-            y_pred = np.where(rng.random(40) < 0.6, y_true, rng.integers(0, classes, size=40))
-            cases.append(Case(label, (y_true, y_pred)))
+        def noisy(classes: int, size: int = 40) -> tuple[np.ndarray, np.ndarray]:
+            y_true = rng.integers(0, classes, size=size)
+            return y_true, np.where(rng.random(size) < 0.6, y_true, rng.integers(0, classes, size=size))
+
+        cases = [Case(Text("3 clases", "3 classes"), noisy(3)), Case(Text("5 clases", "5 classes"), noisy(5))]
+        y_true, y_pred = noisy(4)
+        extra = int(rng.integers(4, 7))
+        y_pred[rng.choice(len(y_pred), size=2, replace=False)] = extra
+        cases.append(Case(E_PREDICTED_ONLY, (y_true, y_pred)))
+        y_true, y_pred = noisy(4)
+        y_pred[y_pred == 3] = rng.integers(0, 3, size=int(np.sum(y_pred == 3)))
+        y_true[:2] = 3
+        cases.append(Case(E_NEVER_PREDICTED, (y_true, y_pred)))
+        perfect = rng.integers(0, 4, size=int(rng.integers(10, 30)))
+        truth = int(rng.integers(5))
+        cases += [Case(E_PERFECT, (perfect, perfect.copy())), Case(E_TWO, noisy(2)),
+                  Case(E_ONE, (np.array([truth]), np.array([(truth + 1) % 5])))]
         return cases
 
 

@@ -85,4 +85,50 @@ def evaluate_classifier(y_true, y_pred):
         "confusion_matrix": confusion_matrix(y_pred, y_true),
     }
 '''}, expect={"text_classification.evaluate_classifier": "text.confusion_transposed"}),
+    Submission("karim", "la expresión regular de símbolos borra las tildes", cells={"clean_text": '''\
+def clean_text(text):
+    text = re.sub(r"\\bx{2,}\\b", " ", text.lower())
+    text = re.sub(r"[^a-z0-9\\s]", " ", text)
+    return re.sub(r"\\s+", " ", text).strip()
+'''}, expect={"text_classification.clean_text": "text.drops_accented_letters"}),
+    Submission("lucia", "TextVectorization sin output_sequence_length", cells={"make_vectorizer": '''\
+def make_vectorizer(train_texts, max_tokens=20000, seq_len=200):
+    vectorizer = keras.layers.TextVectorization(max_tokens=max_tokens)
+    vectorizer.adapt(list(train_texts))
+    return vectorizer
+'''}, expect={"text_classification.make_vectorizer": "text.sequence_length_ignored"}),
+    Submission("mario", "clases tomadas solo de y_true", cells={"evaluate_classifier": '''\
+def evaluate_classifier(y_true, y_pred):
+    from sklearn.metrics import confusion_matrix, f1_score
+
+    labels = np.unique(y_true)
+    return {
+        "accuracy": float(np.mean(np.asarray(y_true) == np.asarray(y_pred))),
+        "macro_f1": float(f1_score(y_true, y_pred, average="macro", labels=labels, zero_division=0)),
+        "confusion_matrix": confusion_matrix(y_true, y_pred, labels=labels),
+    }
+'''}, expect={"text_classification.evaluate_classifier": "text.labels_from_truth"}),
+    Submission("nora", "una neurona sigmoid para dos clases", cells={"build_cnn_classifier": '''\
+def build_cnn_classifier(vocab_size, embedding_dim, seq_len, n_classes):
+    binary = n_classes == 2
+    model = keras.Sequential([
+        keras.Input(shape=(seq_len,), dtype="int64"),
+        keras.layers.Embedding(vocab_size, embedding_dim),
+        keras.layers.Conv1D(64, 3, activation="relu"),
+        keras.layers.GlobalMaxPooling1D(),
+        keras.layers.Dense(32, activation="relu", kernel_regularizer=keras.regularizers.L2(0.01)),
+        keras.layers.Dense(1, activation="sigmoid") if binary else keras.layers.Dense(n_classes, activation="softmax"),
+    ])
+    model.compile(optimizer="adam", loss="binary_crossentropy" if binary else "sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    return model
+'''}, expect={"text_classification.build_cnn_classifier": "text.binary_sigmoid_head"}),
+    Submission("oscar", "entrena sin datos de validación", cells={"train_classifier": '''\
+def train_classifier(model, x_train, y_train, epochs=10, batch_size=128):
+    return model.fit(x_train, y_train, epochs=epochs, batch_size=batch_size, verbose=0)
+'''}, expect={"text_classification.train_classifier": "text.no_validation_split"}),
+    Submission("pablo", "valida pero no se detiene", cells={"train_classifier": '''\
+def train_classifier(model, x_train, y_train, epochs=10, batch_size=128):
+    return model.fit(x_train, y_train, validation_split=0.2, epochs=epochs, batch_size=batch_size, verbose=0)
+'''}, expect={"text_classification.train_classifier": "text.no_early_stopping"}),
 ]
