@@ -87,4 +87,18 @@ def build_conv_autoencoder(input_shape=(28, 28, 1), filters=(16, 8)):
         "anomaly_threshold": '''def anomaly_threshold(train_errors, k=1.0):
     return float(np.max(train_errors))
 '''}, expect={"autoencoders.anomaly_threshold": "autoencoders.threshold_max"}),
+    Submission("nora", "entrena toda la pila de golpe, no capa a capa", cells={
+        "greedy_layerwise_pretrain": '''def greedy_layerwise_pretrain(X, layer_sizes, epochs, seed=0):
+    keras.utils.set_random_seed(seed)
+    input_dim = np.shape(X)[1]
+    encoder = keras.Sequential([keras.Input(shape=(input_dim,))]
+                               + [keras.layers.Dense(s, activation="relu") for s in layer_sizes])
+    decoder = keras.Sequential([keras.Input(shape=(layer_sizes[-1],))]
+                               + [keras.layers.Dense(s, activation="relu") for s in reversed(layer_sizes[:-1])]
+                               + [keras.layers.Dense(input_dim, activation="sigmoid")])
+    autoencoder = keras.Sequential([encoder, decoder])
+    autoencoder.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse")
+    autoencoder.fit(X, X, epochs=epochs, batch_size=32, verbose=0)
+    return encoder, decoder, autoencoder
+'''}, expect={"autoencoders.greedy_layerwise_pretrain": "autoencoders.not_layerwise"}),
 ]
