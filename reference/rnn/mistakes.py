@@ -1,4 +1,5 @@
-"""The mistakes students make in this assignment, as buggy versions of the answer key.
+"""The mistakes students make in this assignment, as buggy versions of the answer key: here those
+of the simple cell and its unrolling, and the helpers ``mistakes_gated`` (LSTM, GRU) shares.
 
 The oracle names a mistake when the student's output on a failing case equals the buggy
 version's output (or raises the same error) on that case. A mistake written in several ways
@@ -23,24 +24,24 @@ Detect = Callable[[Case, CaseOutcome, CaseOutcome], bool]
 
 
 # -- telling variants apart ------------------------------------------------------------------
-def _same(got: Any, wanted: Any) -> bool:
+def same(got: Any, wanted: Any) -> bool:
     """Observations equal up to 1e-6 relative, NaN equal to NaN, errors equal by type."""
     if isinstance(wanted, Raised) or isinstance(got, Raised):
         return (isinstance(got, Raised) and isinstance(wanted, Raised)
                 and got.error.split(":")[0] == wanted.error.split(":")[0])
     if isinstance(wanted, (list, tuple)):
         return (isinstance(got, (list, tuple)) and len(got) == len(wanted)
-                and all(_same(g, w) for g, w in zip(got, wanted, strict=True)))
+                and all(same(g, w) for g, w in zip(got, wanted, strict=True)))
     if isinstance(wanted, np.ndarray):
         return (isinstance(got, np.ndarray) and got.shape == wanted.shape and got.dtype == wanted.dtype
                 and bool(np.allclose(got, wanted, rtol=1e-6, atol=1e-12, equal_nan=True)))
     return compare_values(got, wanted, 1e-6) is None
 
 
-def _family(mistake_id: str, es: str, en: str, *variants: Step) -> Mistake:
+def family(mistake_id: str, es: str, en: str, *variants: Step) -> Mistake:
     """One mistake written in several ways: named when any variant reproduces the student's outcome."""
     def detect(case: Case, got: CaseOutcome, expected: CaseOutcome) -> bool:
-        return any(_same(got, observe(variant, case)) for variant in variants)
+        return any(same(got, observe(variant, case)) for variant in variants)
 
     return Mistake(mistake_id, es, en, variants[0], detect)
 
@@ -81,17 +82,20 @@ def _with_cache(function: Step) -> Step:
 
 
 # -- activations written with exp, which overflow -----------------------------------------------
-def _tanh_exp2(z: np.ndarray) -> np.ndarray:
+def tanh_exp2(z: np.ndarray) -> np.ndarray:
+    """tanh as (1 − e^(−2z)) / (1 + e^(−2z)): NaN below about −355."""
     with np.errstate(over="ignore", invalid="ignore"):
         return (1 - np.exp(-2 * z)) / (1 + np.exp(-2 * z))
 
 
-def _tanh_exp(z: np.ndarray) -> np.ndarray:
+def tanh_exp(z: np.ndarray) -> np.ndarray:
+    """tanh as (e^z − e^(−z)) / (e^z + e^(−z)): NaN beyond about ±710."""
     with np.errstate(over="ignore", invalid="ignore"):
         return (np.exp(z) - np.exp(-z)) / (np.exp(z) + np.exp(-z))
 
 
-def _sigmoid_exp(z: np.ndarray) -> np.ndarray:
+def sigmoid_exp(z: np.ndarray) -> np.ndarray:
+    """The sigmoid as e^z / (1 + e^z): NaN above about 710."""
     with np.errstate(over="ignore", invalid="ignore"):
         return np.exp(z) / (1 + np.exp(z))
 
@@ -125,9 +129,9 @@ CACHE = ("rnn.returns_cache",
          "You also return a cache, as CS231n does ((output, cache)): only the output is asked for here.")
 
 
-def _extras(function: Step, *squeezed: Step) -> list[Mistake]:
+def extras(function: Step, *squeezed: Step) -> list[Mistake]:
     """The mistakes every function of the assignment can make, built from its correct version."""
-    return [_family(*SQUEEZE, *squeezed),
+    return [family(*SQUEEZE, *squeezed),
             Mistake(*FLOAT32, _in_float32(function), _is_float32),
             Mistake(*CACHE, _with_cache(function), _returns_cache)]
 
@@ -169,7 +173,8 @@ def _no_recurrence(x, prev_h, Wx, Wh, b):
     return np.tanh(x @ Wx + b)
 
 
-def _squeezed_output(function: Step) -> Step:
+def squeezed_output(function: Step) -> Step:
+    """``function`` with np.squeeze applied to its output (each output of a tuple)."""
     def run(*args: np.ndarray) -> Any:
         out = function(*args)
         return tuple(np.squeeze(o) for o in out) if isinstance(out, tuple) else np.squeeze(out)
@@ -202,12 +207,12 @@ FORMULA = [
             "Tu celda ignora el estado anterior prev_h: falta el término prev_h·Wh.",
             "Your cell ignores the previous state prev_h: the prev_h·Wh term is missing.", _no_recurrence),
 ]
-NAIVE_STEPS = (_rnn_step(tanh=_tanh_exp2), _rnn_step(tanh=_tanh_exp))
+NAIVE_STEPS = (_rnn_step(tanh=tanh_exp2), _rnn_step(tanh=tanh_exp))
 
 STEP = [
     *FORMULA,
-    _family(*NAIVE_TANH, *NAIVE_STEPS),
-    *_extras(key.rnn_step_forward, _squeezed_output(key.rnn_step_forward), _rnn_step(squeeze_inputs=True)),
+    family(*NAIVE_TANH, *NAIVE_STEPS),
+    *extras(key.rnn_step_forward, squeezed_output(key.rnn_step_forward), _rnn_step(squeeze_inputs=True)),
 ]
 
 
@@ -260,8 +265,8 @@ FORWARD = [
             "Devuelves las salidas en orden (T, N, H); la convención del curso es batch-major, (N, T, H).",
             "You return outputs ordered (T, N, H); this course is batch-major, (N, T, H).", _time_major),
     *[Mistake(m.id, m.es, m.en, _unroll(m.implementation)) for m in FORMULA if m.implementation],
-    _family(*NAIVE_TANH, *(_unroll(step) for step in NAIVE_STEPS)),
-    *_extras(key.rnn_forward, _squeezed_output(key.rnn_forward), _unroll(key.rnn_step_forward, squeeze_x=True),
+    family(*NAIVE_TANH, *(_unroll(step) for step in NAIVE_STEPS)),
+    *extras(key.rnn_forward, squeezed_output(key.rnn_forward), _unroll(key.rnn_step_forward, squeeze_x=True),
              _unroll(key.rnn_step_forward, squeeze_state=True)),
 ]
 
@@ -300,97 +305,7 @@ SEQ2VEC = [
             "El estado no se propaga en el tiempo: el último estado se calculó a partir de h0.",
             "The state is not carried through time: the last state was computed from h0.", _seq_not_carried),
     *[Mistake(m.id, m.es, m.en, _last(_unroll(m.implementation))) for m in FORMULA if m.implementation],
-    _family(*NAIVE_TANH, *(_last(_unroll(step)) for step in NAIVE_STEPS)),
-    *_extras(key.rnn_seq2vec, _squeezed_output(key.rnn_seq2vec),
+    family(*NAIVE_TANH, *(_last(_unroll(step)) for step in NAIVE_STEPS)),
+    *extras(key.rnn_seq2vec, squeezed_output(key.rnn_seq2vec),
              _last(_unroll(key.rnn_step_forward, squeeze_x=True))),
-]
-
-
-# -- LSTM ------------------------------------------------------------------------------------
-def _lstm(order: str = "ifog", cell_tanh_prev: bool = False, forget: bool = True, bias: bool = True,
-          tanh: Step = np.tanh, sig: Step = sigmoid, squeeze_inputs: bool = False) -> Step:
-    def step(x, prev_h, prev_c, Wx, Wh, b):
-        H = prev_h.shape[1]
-        if squeeze_inputs:
-            x, prev_h = np.squeeze(x), np.squeeze(prev_h)
-        a = x @ Wx + prev_h @ Wh + (b if bias else 0.0)
-        gates = {name: a[..., k * H:(k + 1) * H] for k, name in enumerate(order)}
-        i, f, o, g = sig(gates["i"]), sig(gates["f"]), sig(gates["o"]), tanh(gates["g"])
-        next_c = (f * prev_c if forget else prev_c) + i * g
-        next_h = o * tanh(prev_c if cell_tanh_prev else next_c)
-        return next_h, next_c
-    return step
-
-
-def _lstm_swapped_outputs(*args):
-    next_h, next_c = key.lstm_step_forward(*args)
-    return next_c, next_h
-
-
-LSTM = [
-    Mistake("lstm.gate_order",
-            "El orden de las compuertas no es i, f, o, g: parece que usaste el orden de Keras (i, f, g, o). "
-            "Aquí las columnas de Wx, Wh y b son [i | f | o | g].",
-            "The gate order is not i, f, o, g: it looks like Keras's order (i, f, g, o). Here the columns "
-            "of Wx, Wh and b are [i | f | o | g].", _lstm(order="ifgo")),
-    Mistake("lstm.tanh_prev_c",
-            "Calculas next_h con tanh(prev_c); debe usarse la celda nueva: next_h = o * tanh(next_c).",
-            "You compute next_h from tanh(prev_c); use the new cell: next_h = o * tanh(next_c).",
-            _lstm(cell_tanh_prev=True)),
-    Mistake("lstm.no_forget_gate",
-            "Falta la compuerta de olvido: next_c = f * prev_c + i * g.",
-            "The forget gate is missing: next_c = f * prev_c + i * g.", _lstm(forget=False)),
-    Mistake("lstm.missing_bias",
-            "Tu salida coincide con una celda LSTM sin el término de sesgo b.",
-            "Your output matches an LSTM cell without the bias term b.", _lstm(bias=False)),
-    Mistake("lstm.swapped_outputs",
-            "Devuelves (next_c, next_h); el orden pedido es (next_h, next_c).",
-            "You return (next_c, next_h); the required order is (next_h, next_c).", _lstm_swapped_outputs),
-    _family(*NAIVE_TANH, _lstm(tanh=_tanh_exp2), _lstm(tanh=_tanh_exp)),
-    _family(*NAIVE_SIGMOID, _lstm(sig=_sigmoid_exp)),
-    *_extras(key.lstm_step_forward, _squeezed_output(key.lstm_step_forward), _lstm(squeeze_inputs=True)),
-]
-
-
-# -- GRU ----------------------------------------------------------------------------------------
-def _gru(z_swap: bool = False, reset_after: bool = False, reset: bool = True, order: str = "zrc",
-         tanh: Step = np.tanh, sig: Step = sigmoid, squeeze_inputs: bool = False) -> Step:
-    def step(x, prev_h, Wx, Wh, b):
-        H = prev_h.shape[1]
-        if squeeze_inputs:
-            x, prev_h = np.squeeze(x), np.squeeze(prev_h)
-        block = {name: slice(k * H, (k + 1) * H) for k, name in enumerate(order)}
-        ax = x @ Wx + b
-        z = sig(ax[..., block["z"]] + prev_h @ Wh[:, block["z"]])
-        r = sig(ax[..., block["r"]] + prev_h @ Wh[:, block["r"]]) if reset else 1.0
-        if reset_after:
-            candidate = tanh(ax[..., block["c"]] + r * (prev_h @ Wh[:, block["c"]]))
-        else:
-            candidate = tanh(ax[..., block["c"]] + (r * prev_h) @ Wh[:, block["c"]])
-        return (1 - z) * prev_h + z * candidate if z_swap else z * prev_h + (1 - z) * candidate
-    return step
-
-
-GRU = [
-    Mistake("gru.z_swap",
-            "Intercambiaste z y (1 − z): en la convención de Keras (y de este curso) "
-            "next_h = z * prev_h + (1 − z) * candidato.",
-            "You swapped z and (1 − z): in the Keras convention used here "
-            "next_h = z * prev_h + (1 − z) * candidate.", _gru(z_swap=True)),
-    Mistake("gru.reset_after",
-            "Aplicas la compuerta de reinicio después de multiplicar por Wh (reset_after=True de Keras); "
-            "aquí se aplica antes: (r * prev_h) · Wh_h.",
-            "You apply the reset gate after multiplying by Wh (Keras's reset_after=True); here it is "
-            "applied before: (r * prev_h) · Wh_h.", _gru(reset_after=True)),
-    Mistake("gru.no_reset_gate",
-            "El candidato ignora la compuerta de reinicio r.",
-            "The candidate ignores the reset gate r.", _gru(reset=False)),
-    Mistake("gru.gate_order",
-            "Lees los bloques de pesos en el orden de PyTorch (r, z, candidato); aquí las columnas de Wx, Wh "
-            "y b son [z | r | candidato].",
-            "You read the weight blocks in PyTorch's order (r, z, candidate); here the columns of Wx, Wh and "
-            "b are [z | r | candidate].", _gru(order="rzc")),
-    _family(*NAIVE_TANH, _gru(tanh=_tanh_exp2), _gru(tanh=_tanh_exp)),
-    _family(*NAIVE_SIGMOID, _gru(sig=_sigmoid_exp)),
-    *_extras(key.gru_step_forward, _squeezed_output(key.gru_step_forward), _gru(squeeze_inputs=True)),
 ]
