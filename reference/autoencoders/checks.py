@@ -211,12 +211,16 @@ class DetectAnomalies(Check):
                 Case(A_SINGLE, (rng.gamma(2.0, 0.01, size=1), 0.0), observe=observe)]
 
 
+TWO_LAYERS = Text("dígitos 8x8 con dos capas", "8x8 digits with two layers")
+
+
 class GreedyLayerwisePretrain(_ModelTriple):
     """Judged by what greedy training leaves behind: the stacked architecture, a stack that
     reconstructs the data, and outer layers that form a working shallow autoencoder alone."""
 
     name = "greedy_layerwise_pretrain"
     mistakes = (mistakes.NOT_LAYERWISE,)
+    edges = {TWO_LAYERS: "the whole stack trained at once (its outer layers alone do not reconstruct)"}
 
     def cases(self, rng: np.random.Generator) -> list[Case]:
         from sklearn.datasets import load_digits
@@ -226,8 +230,7 @@ class GreedyLayerwisePretrain(_ModelTriple):
         sizes = [int(rng.integers(28, 41)), int(rng.integers(8, 15))]
         observe = (*_triple(), Observe("weights", ("result", 0)), Observe("weights", ("result", 1)),
                    Observe("method", ("result", 2), name="predict", args=(X,), kwargs={"verbose": 0}))
-        return [Case(Text("dígitos 8x8 con dos capas", "8x8 digits with two layers"),
-                     (X, sizes, 10), {"seed": int(rng.integers(1000))}, observe=observe)]
+        return [Case(TWO_LAYERS, (X, sizes, 10), {"seed": int(rng.integers(1000))}, observe=observe)]
 
     def grade_case(self, case: Case, got: Any) -> CaseGrade:
         if isinstance(got, Raised) or any(isinstance(o, Raised) for o in got):

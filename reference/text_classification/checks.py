@@ -200,6 +200,9 @@ class BuildLstmClassifier(BuildCnnClassifier):
     mistakes = mistakes.LSTM
 
 
+OVERFITS = Text("modelo pequeño que sobreajusta", "small model that overfits")
+
+
 class TrainClassifier(Check):
     """Training is judged by what it must leave behind: a validation split, early stopping on
     val_loss, and the best epoch's weights restored. The model and data come from the grader."""
@@ -207,6 +210,7 @@ class TrainClassifier(Check):
     name = "train_classifier"
     mistakes = (mistakes.ONE_HOT_LABELS,)
     epochs = 12
+    edges = {OVERFITS: "no validation split, no early stopping, best weights not restored, one-hot labels"}
 
     def cases(self, rng: np.random.Generator) -> list[Case]:
         keras.utils.set_random_seed(int(rng.integers(2**31)))
@@ -217,8 +221,7 @@ class TrainClassifier(Check):
                       metrics=["accuracy"])
         x = rng.integers(1, 60, size=(150, 16))
         y = rng.integers(0, 3, size=150)
-        return [Case(Text("modelo pequeño que sobreajusta", "small model that overfits"),
-                     (model, x, y), {"epochs": self.epochs, "batch_size": 32},
+        return [Case(OVERFITS, (model, x, y), {"epochs": self.epochs, "batch_size": 32},
                      observe=(Observe("attr", name="history"),
                               Observe("method", ("arg", 0), name="evaluate", args=(x[-30:], y[-30:]),
                                       kwargs={"verbose": 0, "return_dict": True})))]
