@@ -20,6 +20,13 @@ RUN python3 -m venv /opt/venv \
        -r /tmp/wheels/requirements.txt -c /tmp/wheels/constraints.txt \
     && rm -rf /tmp/wheels
 
+# Grader-held data: files of installed packages that only the grader may read (held-out test
+# articles, for example; `autograder image build` lists them) are emptied in place, so each
+# package keeps its own file names and order.
+COPY wheelhouse/grader-only.txt /tmp/grader-only.txt
+RUN while read -r file; do : > "/opt/venv/lib/python3.11/site-packages/$file"; done < /tmp/grader-only.txt \
+    && rm /tmp/grader-only.txt
+
 # No home directory in the image: each container mounts a fresh tmpfs there (world-writable,
 # as the kernel runs under a uid of its own).
 RUN useradd --uid 1000 --no-create-home --home-dir /home/student --shell /usr/sbin/nologin student

@@ -174,6 +174,10 @@ def main(argv: list[str] | None = None) -> int:
     except (CourseError, RunnerError) as exc:
         console.print(f"[red]error:[/red] {exc}")
         return 2
+    except KeyboardInterrupt:
+        console.print("Interrupted: every result recorded so far is complete and nothing half-graded was "
+                      "kept; run the same command again to complete the batch.")
+        return 130
 
 
 if __name__ == "__main__":

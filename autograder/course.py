@@ -30,6 +30,7 @@ from autograder.messages import LANGUAGES
 
 if TYPE_CHECKING:
     from autograder.checks import Check
+    from autograder.wire import PackageFile
 
 # Cells tagged so are demonstrations: neither the grader nor stock nbgrader runs them.
 SKIP_TAG = "skip-grading"
@@ -116,6 +117,13 @@ class Assignment:
             sys.modules[package] = module
             spec.loader.exec_module(module)
         return importlib.import_module(f"{package}.{name}")
+
+    def grader_only(self) -> list[PackageFile]:
+        """Files of installed packages that only the grader may read (held-out test data), as
+        ``reference/<assignment>/__init__.py`` lists them in ``GRADER_ONLY``; runners hide them
+        from the sandbox."""
+        self.module("checks")
+        return list(getattr(sys.modules[f"_course_reference.{self.name}"], "GRADER_ONLY", ()))
 
     def checks(self) -> dict[str, Check]:
         module = self.module("checks")

@@ -11,12 +11,18 @@ prints: warnings and results reach the caller through :class:`Progress`.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import importlib
 import json
+import multiprocessing
 import multiprocessing.util
+import os
+import signal
+import threading
 import time
-from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from multiprocessing import get_context
@@ -26,6 +32,7 @@ from typing import Any
 from autograder import gradebook, messages
 from autograder.course import Course, CourseError, write_atomic
 from autograder.frameworks import use_kernel_settings
+from autograder.lifetime import die_with_parent
 from autograder.pipeline import Context, Graded, failed, grade_submission
 from autograder.records import Status, SubmissionResult
 from autograder.release import generate
@@ -54,8 +61,13 @@ class BatchOptions:
 _WORKER: dict[str, Context] = {}
 
 
-def _start_worker(root: str, overrides: dict[str, dict[str, Any]], assignment: str, options: BatchOptions) -> None:
+def _start_worker(parent: int, root: str, overrides: dict[str, dict[str, Any]], assignment: str,
+                  options: BatchOptions) -> None:
     """Build this worker's grading context (its runner, warm sandboxes started) once."""
+    # No worker goes on grading what nobody will record; its sandboxes end with it.
+    die_with_parent(parent)
+    # Ctrl-C reaches the whole process group; stopping the batch is the batch process's job.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     use_kernel_settings()
     context = build_context(Course(Path(root), overrides), assignment, options)
     _WORKER["context"] = context
@@ -67,7 +79,13 @@ def build_context(course: Course, assignment_name: str, options: BatchOptions) -
     """What one worker needs to grade ``assignment_name``: its runner (set up) and the blank cells."""
     assignment = course.assignment(assignment_name)
     runner = make_runner(options.runner, course.config)
-    runner.setup(assignment.imports())
+    runner.setup(assignment.imports(), assignment.grader_only())
+    # The answer key runs here: import it (and TensorFlow, if the notebooks use it) now, while
+    # the warm sandbox starts, rather than while the first student's kernel waits for a verdict.
+    assignment.checks()
+    for module in assignment.imports():
+        with contextlib.suppress(ImportError):
+            importlib.import_module(module)
     blank = {name: gradebook.blank_cells(course, assignment_name, name) for name in assignment.notebooks}
     return Context(course, assignment, runner, course.lang(options.lang), blank,
                    gradebook.max_score(course, assignment_name))
@@ -119,8 +137,10 @@ def grade(course: Course, assignment_name: str, options: BatchOptions, students:
     lang = course.lang(options.lang)
     if options.workers < 1:
         raise CourseError(f"--workers must be at least 1, not {options.workers}")
-    for warning in make_runner(options.runner, course.config).prepare():
+    runner = make_runner(options.runner, course.config)
+    for warning in runner.prepare():
         progress.warning(warning)
+    runner.check_grader_only(assignment_name, assignment.grader_only())
     todo = check_students(course, assignment_name, students) if students else course.submitted_students(assignment_name)
     if not todo:
         progress.warning(messages.text("no_submissions", lang, assignment=assignment_name,
@@ -171,27 +191,55 @@ def _pool(course: Course, assignment: str, options: BatchOptions, work: dict[str
     while pending:
         with ProcessPoolExecutor(max_workers=min(workers, len(pending)), mp_context=get_context("spawn"),
                                  initializer=_start_worker,
-                                 initargs=(str(course.root), course.overrides, assignment, options)) as pool:
+                                 initargs=(os.getpid(), str(course.root), course.overrides, assignment, options)) as pool:
             futures: dict[Future[Graded], str] = {
                 pool.submit(_grade_in_worker, s, work[s], time.time()): s for s in pending}
             pending = []
-            for future in as_completed(futures):
-                student = futures[future]
-                try:
-                    graded = future.result()
-                except BrokenProcessPool:
-                    deaths[student] = deaths.get(student, 0) + 1
-                    if deaths[student] < 2:
-                        pending.append(student)
-                        continue
-                    context = _parent_context(course, assignment, options)
-                    graded = failed(context, student, Status.CRASHED, messages.text("detail_worker_died", context.lang))
-                graded.result.timings.attempts = attempt
-                if graded.retry_alone and attempt == 1:
-                    retry.append(graded)
-                else:
-                    done(graded)
+            try:
+                for future in _as_completed(futures):
+                    student = futures[future]
+                    try:
+                        graded = future.result()
+                    except BrokenProcessPool:
+                        deaths[student] = deaths.get(student, 0) + 1
+                        if deaths[student] < 2:
+                            pending.append(student)
+                            continue
+                        context = _parent_context(course, assignment, options)
+                        graded = failed(context, student, Status.CRASHED,
+                                        messages.text("detail_worker_died", context.lang))
+                    graded.result.timings.attempts = attempt
+                    if graded.retry_alone and attempt == 1:
+                        retry.append(graded)
+                    else:
+                        done(graded)
+            except KeyboardInterrupt:
+                # Results are recorded whole as they arrive: stopping here leaves nothing half-done.
+                pool.shutdown(wait=False, cancel_futures=True)
+                for worker in multiprocessing.active_children():
+                    worker.kill()
+                raise
     return retry
+
+
+def _as_completed(futures: dict[Future[Graded], str]) -> Iterator[Future[Graded]]:
+    """``futures`` as they complete; Ctrl-C raises KeyboardInterrupt here, between results.
+
+    Python raises KeyboardInterrupt wherever the main thread happens to be, a finalizer
+    included, where it is swallowed; the batch therefore takes SIGINT as a flag and checks it."""
+    interrupted = threading.Event()
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, lambda *_: interrupted.set()) if main else None
+    try:
+        waiting = set(futures)
+        while waiting:
+            finished, waiting = wait(waiting, timeout=0.2, return_when=FIRST_COMPLETED)
+            if interrupted.is_set():
+                raise KeyboardInterrupt
+            yield from finished
+    finally:
+        if main:
+            signal.signal(signal.SIGINT, previous)
 
 
 def _parent_context(course: Course, assignment: str, options: BatchOptions) -> Context:

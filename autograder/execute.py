@@ -49,6 +49,8 @@ class Execution:
     kernel_start: float = 0.0
     # True when only the wall clock stopped the notebook: a busy machine may be the cause.
     wall_clock_timeout: bool = False
+    # False when the sandbox failed before the kernel answered: nothing of the student's ran.
+    kernel_started: bool = True
 
 
 def graded_cells(nb: nbformat.NotebookNode) -> dict[int, tuple[str, set[str]]]:
@@ -143,6 +145,7 @@ def execute(nb: nbformat.NotebookNode, sandbox: Sandbox, oracle: OracleSession, 
             # Nothing of the student's has run yet: the sandbox itself failed to start.
             outcome.status = Status.CRASHED
             outcome.detail = messages.text("detail_kernel_start", lang, error=str(exc)[:200])
+            outcome.kernel_started = False
             await stop_kernel()
             return
         outcome.kernel_start = time.monotonic() - began

@@ -19,6 +19,7 @@ import tempfile
 from pathlib import Path
 
 from autograder.runners.base import RunnerError
+from autograder.wire import PackageFile
 
 BASE_IMAGE = "debian:bookworm-slim"
 IMAGE = "autograder-grading"
@@ -31,6 +32,8 @@ _SKIP_DEBS = {"cdebconf", "libdebian-installer4", "libnewt0.52", "libslang2", "l
 
 
 SOURCE_LABEL = "autograder.source"
+GRADER_ONLY_LABEL = "autograder.grader-only"
+GRADER_ONLY_FILE = "grader-only.txt"
 
 
 def image_tag(variant: str) -> str:
@@ -45,6 +48,28 @@ def source_digest() -> str:
     for path in sorted(package.rglob("*.py")):
         digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def grader_only_listing(files: list[PackageFile]) -> str:
+    """The grader-only files as paths under site-packages, one per line (what the image empties)."""
+    return "".join(f"{line}\n" for line in sorted({f"{f.package.replace('.', '/')}/{f.path}" for f in files}))
+
+
+def grader_only_digest(files: list[PackageFile]) -> str:
+    return hashlib.sha256(grader_only_listing(files).encode()).hexdigest()[:16]
+
+
+def grader_only_label(assignment: str) -> str:
+    """The image label that records which of ``assignment``'s grader-only files it empties."""
+    return f"{GRADER_ONLY_LABEL}.{assignment}"
+
+
+def _course_grader_only(root: Path) -> dict[str, list[PackageFile]]:
+    from autograder.course import Course
+
+    course = Course(root)
+    found = {name: course.assignment(name).grader_only() for name in course.assignments}
+    return {name: files for name, files in found.items() if files}
 
 
 def _run(command: list[str], **kwargs: object) -> None:
@@ -99,9 +124,14 @@ def build(root: Path, variant: str) -> str:
     if shutil.which("docker") is None:
         raise RunnerError("docker is not installed (apt-get install docker.io)")
     wheelhouse(root, variant)
+    hidden = _course_grader_only(root)
+    (root / "wheelhouse" / GRADER_ONLY_FILE).write_text(
+        grader_only_listing([f for files in hidden.values() for f in files]))
+    labels = [f"{SOURCE_LABEL}={source_digest()}",
+              *(f"{grader_only_label(name)}={grader_only_digest(files)}" for name, files in hidden.items())]
     tag = image_tag(variant)
     _run(["docker", "build", "--network", "none", "--build-arg", f"VARIANT={variant}",
-          "--label", f"{SOURCE_LABEL}={source_digest()}", "-t", tag, str(root)])
+          *(arg for label in labels for arg in ("--label", label)), "-t", tag, str(root)])
     return tag
 
 

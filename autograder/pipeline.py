@@ -9,6 +9,7 @@ writes nothing to the course directory; the batch records what it returns.
 
 from __future__ import annotations
 
+import logging
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from autograder.records import CellScore, CheckVerdict, Status, SubmissionResult
 from autograder.runners.base import Job, Runner
 from autograder.submission import SubmissionError, SubmittedWork
 
+log = logging.getLogger(__name__)
 _SEVERITY = [Status.GRADED, Status.TIMEOUT, Status.CRASHED, Status.INVALID, Status.MISSING]
 
 
@@ -122,16 +124,21 @@ def _grade_notebook(context: Context, student: str, name: str, work: SubmittedWo
     oracle = OracleSession(assignment, student, course.secret(), lang, settings.max_message_bytes)
     limits = Limits(settings.cell_cpu_seconds, settings.cell_timeout, settings.notebook_timeout)
     job = Job(student, assignment.name, name, work.files)
-    with context.runner.start(job) as sandbox:
-        began = time.monotonic()
-        with oracle.serve(sandbox.socket, uid=sandbox.socket_owner):
-            execution = execute(nb, sandbox, oracle, limits, lang)
-        execution.kernel_start += began - sandbox.started
-        if execution.status is Status.CRASHED:
-            # The kernel's own stderr says why a process died (fatal signal, failed start-up).
-            tail = sandbox.log_tail()
-            if tail:
-                execution.detail += f"\n{tail}"
+    for attempt in range(2):
+        with context.runner.start(job) as sandbox:
+            began = time.monotonic()
+            with oracle.serve(sandbox.socket, uid=sandbox.socket_owner):
+                execution = execute(nb, sandbox, oracle, limits, lang)
+            execution.kernel_start += began - sandbox.started
+            if execution.status is Status.CRASHED:
+                # The kernel's own stderr says why a process died (fatal signal, failed start-up).
+                tail = sandbox.log_tail()
+                if tail:
+                    execution.detail += f"\n{tail}"
+        # A sandbox that failed before running anything of the student's gets one more try.
+        if execution.kernel_started or attempt:
+            break
+        log.warning("%s: the sandbox did not start its kernel; trying another. %s", student, execution.detail)
 
     cells = _score_cells(nb, oracle, lang)
     present = {c.grade_id for c in cells}

@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from nbgrader.utils import parse_utc
-
 MAX_FILES = 200
 MAX_TOTAL_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 8
@@ -53,6 +51,8 @@ class SubmittedWork:
 
     def timestamp(self) -> datetime | None:
         """When it was submitted, from nbgrader's ``timestamp.txt`` (None if absent or unreadable)."""
+        from nbgrader.utils import parse_utc
+
         for item in self.files:
             if item.path == TIMESTAMP_FILE:
                 try:

@@ -6,18 +6,19 @@ import importlib
 
 from traitlets.config import Config
 
-from autograder.course import CourseError
 from autograder.runners.base import Job, Runner, RunnerError, Sandbox
 
 # name -> "module:class"; imported on first use, so the docker SDK loads only for Docker grading.
 RUNNERS: dict[str, str] = {
     "local": "autograder.runners.local:LocalRunner",
-    "docker": "autograder.runners.docker:DockerRunner",
+    "docker": "autograder.runners.docker.runner:DockerRunner",
 }
 
 
 def runner_class(name: str) -> type[Runner]:
     if name not in RUNNERS:
+        from autograder.course import CourseError
+
         raise CourseError(f"unknown runner {name!r}; choose one of: {', '.join(RUNNERS)}")
     module, _, cls = RUNNERS[name].partition(":")
     return getattr(importlib.import_module(module), cls)

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, ClassVar
+from typing import IO, TYPE_CHECKING, Any, ClassVar
 
 import psutil
 from jupyter_client.manager import AsyncKernelManager
@@ -32,8 +32,11 @@ from traitlets.config import LoggingConfigurable
 
 from autograder import frameworks
 from autograder.runners.warm import WarmPool
-from autograder.sandbox.pool import READY_NAME
+from autograder.sandbox.pool import HEARTBEAT_NAME, READY_NAME
 from autograder.submission import SubmittedFile
+
+if TYPE_CHECKING:
+    from autograder.wire import PackageFile
 
 KERNEL_HOME = "/home/student"
 SOCKET_NAME = "oracle.sock"
@@ -64,8 +67,10 @@ def sandbox_uid(base: int) -> int | None:
 
 
 def job_directory(uid: int | None) -> Path:
-    """A fresh job folder, private to the grader until handed to the sandbox's ``uid``."""
+    """A fresh job folder, private to the grader until handed to the sandbox's ``uid``, with the
+    heartbeat a waiting sandbox watches."""
     directory = Path(tempfile.mkdtemp(prefix="autograder-"))
+    (directory / HEARTBEAT_NAME).touch(mode=0o644)
     if uid is not None:
         os.chown(directory, uid, uid)
     return directory
@@ -112,6 +117,8 @@ def kernel_environment(socket: Path, path: str = f"{Path(sys.executable).parent}
         "PYTHONNOUSERSITE": "1",
         "PYTHONDONTWRITEBYTECODE": "1",
         "MPLBACKEND": "Agg",
+        # The kernel imports its debugger at start; it would warn about frozen modules on stderr.
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
         **frameworks.environment(),
         "OMP_NUM_THREADS": str(threads),
         "AUTOGRADER_SOCKET": str(socket),
@@ -194,6 +201,7 @@ class Runner(LoggingConfigurable):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._imports: list[str] = []
+        self._grader_only: list[PackageFile] = []
         self._pool: WarmPool[Any] | None = None
 
     def prepare(self) -> list[str]:
@@ -201,19 +209,25 @@ class Runner(LoggingConfigurable):
         raises :class:`RunnerError` when grading cannot proceed."""
         raise NotImplementedError
 
-    def setup(self, imports: list[str]) -> None:
-        """Get ready to grade an assignment whose notebooks import ``imports``: sandboxes
-        started ahead (``warm``) begin importing them in the background."""
+    def setup(self, imports: list[str], grader_only: list[PackageFile] | None = None) -> None:
+        """Get ready to grade an assignment whose notebooks import ``imports`` and whose
+        ``grader_only`` package files the sandbox must not read: sandboxes started ahead
+        (``warm``) begin importing in the background."""
         self.close()
         self._imports = list(imports)
+        self._grader_only = list(grader_only or [])
         self._pool = WarmPool(self._start_slot, self.warm)
         self._pool.fill()
+
+    def check_grader_only(self, assignment: str, files: list[PackageFile]) -> None:
+        """Raise :class:`RunnerError` when this runner cannot hide ``assignment``'s ``files``
+        from the sandbox."""
 
     def wait_warm(self, timeout: float = 300.0) -> bool:
         """Wait until every sandbox started ahead has its imports done (benchmarks time warm
         submissions with it); False when they were not ready within ``timeout``."""
         if self._pool is None:
-            self.setup(self._imports)
+            self.setup(self._imports, self._grader_only)
         assert self._pool is not None
         deadline = time.monotonic() + timeout
         for slot in self._pool.upcoming(timeout):
@@ -262,7 +276,7 @@ class Runner(LoggingConfigurable):
     def _take(self) -> Slot:
         """A sandbox for the next kernel: one started ahead when there is one."""
         if self._pool is None:
-            self.setup(self._imports)
+            self.setup(self._imports, self._grader_only)
         assert self._pool is not None
         return self._pool.take()
 

@@ -160,6 +160,10 @@ class LocalRunner(Runner):
                 args += ["--perms", "0755", "--dir", parent]
         for path in readable:
             args += ["--ro-bind", path, path]
+        # Grader-held data shipped in an installed package reads as empty; its name stays, so
+        # the package's own file order does not change.
+        for hidden in self._grader_only:
+            args += ["--ro-bind", "/dev/null", hidden.build()]
         args += ["--bind", str(directory), str(directory),
                  "--ro-bind", str(directory / FILES_NAME), str(directory / FILES_NAME),
                  "--chdir", KERNEL_HOME, "--"]

@@ -6,15 +6,22 @@ pool starts the next sandboxes in a background thread; each is used for exactly 
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 from typing import Generic, Protocol, TypeVar
+
+from autograder.sandbox.pool import HEARTBEAT_NAME
+
+HEARTBEAT_SECONDS = 2.0
 
 
 class _Removable(Protocol):
     warm: bool
+    directory: Path
 
     def remove(self) -> None: ...
 
@@ -32,6 +39,19 @@ class WarmPool(Generic[S]):
         self._upcoming: deque[Future[S]] = deque()
         self._lock = threading.Lock()
         self._closed = False
+        self._stopped = threading.Event()
+        threading.Thread(target=self._beat, name="warm-pool-heartbeat", daemon=True).start()
+
+    def _beat(self) -> None:
+        """Tell the sandboxes waiting for a submission that this grader is alive."""
+        while not self._stopped.wait(HEARTBEAT_SECONDS):
+            with self._lock:
+                started = [future.result() for future in self._upcoming if future.done() and not future.exception()]
+            for slot in started:
+                try:
+                    os.utime(slot.directory / HEARTBEAT_NAME)
+                except FileNotFoundError:
+                    continue
 
     def fill(self) -> None:
         """Start sandboxes until ``ahead`` are started or starting."""
@@ -57,6 +77,7 @@ class WarmPool(Generic[S]):
 
     def close(self) -> None:
         """Remove every sandbox started ahead; nothing new starts afterwards."""
+        self._stopped.set()
         with self._lock:
             self._closed = True
             futures = list(self._upcoming)

@@ -11,8 +11,8 @@ are in ``DIR``. It then starts the grading kernel in this same process
 (:func:`autograder.sandbox.kernel.main`), so the imports are already done when the student's
 first cell runs. ``--limits`` (rlimits, as the local runner's launcher applies them) are set
 after the imports, so a memory bomb meets a MemoryError rather than the container's OOM
-killer. Nothing else is read from ``DIR``; with no start request within ``--idle`` seconds
-(an abandoned sandbox) the process simply exits.
+killer. Nothing else is read from ``DIR``; with no start request within ``--idle`` seconds, or
+once the grader stops touching ``DIR/heartbeat`` (it was killed), the process simply exits.
 """
 
 from __future__ import annotations
@@ -29,6 +29,10 @@ POLL_SECONDS = 0.005
 MAX_REQUEST_BYTES = 64 * 1024
 START_NAME = "start"
 READY_NAME = "ready"
+HEARTBEAT_NAME = "heartbeat"
+# The grader touches DIR/heartbeat while it waits for this sandbox; a grader that was killed
+# stops touching it, and the waiting sandbox exits instead of idling until --idle.
+HEARTBEAT_TIMEOUT_SECONDS = 15.0
 
 
 def write_start_request(directory: Path, request: dict[str, object]) -> None:
@@ -50,12 +54,16 @@ def _preload(modules: list[str]) -> None:
 
 def _wait_for_start(directory: Path, idle_seconds: float) -> dict[str, object] | None:
     request = directory / START_NAME
+    heartbeat = directory / HEARTBEAT_NAME
     deadline = time.monotonic() + idle_seconds
     while time.monotonic() < deadline:
         if request.exists():
             with request.open("rb") as handle:
                 return json.loads(handle.read(MAX_REQUEST_BYTES))
-        if not directory.is_dir():
+        try:
+            if time.time() - heartbeat.stat().st_mtime > HEARTBEAT_TIMEOUT_SECONDS:
+                return None
+        except FileNotFoundError:  # the job folder is gone: the grader removed this sandbox
             return None
         time.sleep(POLL_SECONDS)
     return None

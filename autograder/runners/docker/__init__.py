@@ -9,10 +9,6 @@ the host. Nothing the container writes is unpickled, and its log is read back si
 
 - :mod:`.runner`: the runner (settings, checks of the engine and image, the container spec);
 - :mod:`.containers`: starting a container ahead of need (its sandbox slot);
-- :mod:`.attach`: the host-side process jupyter_client sees as the kernel.
+- :mod:`.attach`: the host-side process jupyter_client sees as the kernel; it starts once per
+  kernel, so this package imports nothing until one of its modules is asked for.
 """
-
-from autograder.runners.docker.containers import device_requests
-from autograder.runners.docker.runner import DockerRunner
-
-__all__ = ["DockerRunner", "device_requests"]

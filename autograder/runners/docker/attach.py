@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import signal
+import socket
 import sys
 import threading
 import time
@@ -29,6 +31,7 @@ SOCKET_WAIT_SECONDS = 120.0
 try:
     import docker
     from docker.errors import DockerException, NotFound
+    from requests.exceptions import RequestException
 except ImportError:  # the runner's prepare() reports the missing SDK
     pass
 
@@ -53,7 +56,7 @@ class DockerKernelManager(AsyncKernelManager):
                    (self.shell_port, self.iopub_port, self.stdin_port, self.control_port, self.hb_port)]
         request = {"argv": kernel_arguments(slot.directory, None), "env": self._environment}
         return [sys.executable, "-m", "autograder.runners.docker.attach", slot.container.id,
-                str(slot.directory), json.dumps(request), json.dumps(sockets), str(self._log_bytes)]
+                str(slot.directory), json.dumps(request), json.dumps(sockets), str(self._log_bytes), str(os.getpid())]
 
     async def shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:
         try:
@@ -78,7 +81,8 @@ def _relay_log(container: Any, limit: int) -> None:
         return
 
 
-def attach(container_id: str, directory: Path, request: dict[str, object], sockets: list[str], log_bytes: int) -> int:
+def attach(container_id: str, directory: Path, request: dict[str, object], sockets: list[str], log_bytes: int,
+           parent: int) -> int:
     """Start the kernel in its container, lock its job folder, relay its log; the container's exit status."""
     engine = docker.from_env(timeout=None)
     try:
@@ -86,24 +90,7 @@ def attach(container_id: str, directory: Path, request: dict[str, object], socke
     except DockerException as exc:
         print(f"grading container {container_id[:12]} is gone: {exc}", file=sys.stderr)
         return 1
-    parent = os.getppid()
-
-    def remove(*_: object) -> None:
-        try:
-            container.remove(force=True)
-        except DockerException:
-            pass
-        os._exit(1)
-
-    signal.signal(signal.SIGTERM, remove)
-    signal.signal(signal.SIGINT, remove)
-
-    def watch_parent() -> None:
-        while os.getppid() == parent:
-            time.sleep(1)
-        remove()
-
-    threading.Thread(target=watch_parent, daemon=True).start()
+    _remove_when_stopped(container_id, parent)
     # Relay from the start: a container that dies before its kernel is up (auto-removed) must
     # still leave its reason in the kernel log.
     relay = threading.Thread(target=_relay_log, args=(container, log_bytes), daemon=True)
@@ -119,19 +106,57 @@ def attach(container_id: str, directory: Path, request: dict[str, object], socke
         # writable space is the size-limited tmpfs), and the sockets stay usable.
         os.chown(directory, 0, 0)
         directory.chmod(0o755)
-    relay.join()
+    while True:
+        try:
+            return int(container.wait().get("StatusCode", 1))
+        except NotFound:
+            return 0
+        except (DockerException, RequestException):
+            if not relay.is_alive() and _container_gone(container):
+                return 1
+            time.sleep(0.2)
+
+
+def _remove_when_stopped(container_id: str, parent: int) -> None:
+    """Remove the container and exit on SIGTERM or SIGINT, or once the grading worker that
+    started this kernel (``parent``, which may already be gone at start) has ended.
+
+    The main thread spends its life blocked inside the docker client, where a Python-level
+    handler may never run (or would run holding the client's locks): the C-level handler's
+    wake-up byte goes to a thread of its own, which acts with a client of its own."""
+    receive, send = socket.socketpair()
+    send.setblocking(False)
+    signal.set_wakeup_fd(send.fileno())
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: None)
+
+    def remove() -> None:
+        # ``send`` stays open as long as this thread watches it.
+        while not select.select([receive], [], [], 0.5)[0] and os.getppid() == parent and send.fileno() >= 0:
+            continue
+        try:
+            docker.from_env(timeout=30).containers.get(container_id).remove(force=True)
+        except DockerException:
+            pass
+        os._exit(1)
+
+    threading.Thread(target=remove, name="remove-when-stopped", daemon=True).start()
+
+
+def _container_gone(container: Any) -> bool:
     try:
-        return int(container.wait().get("StatusCode", 1))
+        container.reload()
     except NotFound:
-        return 0
+        return True
     except DockerException:
-        return 1
+        return False
+    return container.status not in ("running", "created", "restarting")
 
 
 def main(argv: list[str]) -> None:
-    if len(argv) != 5:
-        sys.exit("usage: python -m autograder.runners.docker.attach CONTAINER DIR REQUEST SOCKETS LOG_BYTES")
-    sys.exit(attach(argv[0], Path(argv[1]), json.loads(argv[2]), json.loads(argv[3]), int(argv[4])))
+    if len(argv) != 6:
+        sys.exit("usage: python -m autograder.runners.docker.attach CONTAINER DIR REQUEST SOCKETS LOG_BYTES PARENT_PID")
+    sys.exit(attach(argv[0], Path(argv[1]), json.loads(argv[2]), json.loads(argv[3]), int(argv[4]), int(argv[5])))
 
 
 if __name__ == "__main__":

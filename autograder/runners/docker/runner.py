@@ -9,11 +9,12 @@ from typing import Any
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import Float, Int, TraitError, Unicode, validate
 
-from autograder.image import SOURCE_LABEL, source_digest
+from autograder.image import SOURCE_LABEL, grader_only_digest, grader_only_label, source_digest
 from autograder.runners.base import KERNEL_HOME, SOCKET_NAME, Runner, RunnerError, Slot, kernel_environment, sandbox_uid
 from autograder.runners.docker.attach import DockerKernelManager
 from autograder.runners.docker.containers import (CONTAINER_PATH, LABEL, ContainerSlot, client, device_requests,
                                                   start_container)
+from autograder.wire import PackageFile
 
 try:
     from docker.errors import ImageNotFound
@@ -63,6 +64,13 @@ class DockerRunner(Runner):
                 warnings.append(f"GPUs requested but {self.image} is the CPU image: "
                                 "build and use the gpu variant (`autograder image build --variant gpu`).")
         return warnings
+
+    def check_grader_only(self, assignment: str, files: list[PackageFile]) -> None:
+        labels = client().images.get(self.image).labels or {}
+        if files and labels.get(grader_only_label(assignment)) != grader_only_digest(files):
+            raise RunnerError(f"the grading image {self.image} does not hide this course's grader-only files "
+                              "(held-out data listed in reference/<assignment>/__init__.py): rebuild it with "
+                              "`autograder image build`")
 
     def container_spec(self) -> dict[str, Any]:
         """Everything ``containers.run`` gets but the command, user and job folder."""
