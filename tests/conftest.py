@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 
 from autograder.course import Course
-from autograder.frameworks import use_kernel_settings
+from autograder.frameworks import seed_on_import, use_kernel_settings
 
-# Checks judged in this process compute as the grader does.
+# Checks judged in this process compute as the grader does, seeded as the kernels are.
 use_kernel_settings()
+seed_on_import(0)
 
 ROOT = Path(__file__).resolve().parent.parent
 COURSE = Course(ROOT)

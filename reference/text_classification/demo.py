@@ -1,6 +1,6 @@
 """Demo students for the text-classification assignment: one per common mistake."""
 
-from autograder.api import Submission
+from autograder.api import Status, Submission
 
 _CNN = '''def build_cnn_classifier(vocab_size, embedding_dim, seq_len, n_classes):
     model = keras.Sequential([
@@ -96,7 +96,10 @@ def make_vectorizer(train_texts, max_tokens=20000, seq_len=200):
     vectorizer = keras.layers.TextVectorization(max_tokens=max_tokens)
     vectorizer.adapt(list(train_texts))
     return vectorizer
-'''}, expect={"text_classification.make_vectorizer": "text.sequence_length_ignored"}),
+'''}, expect={"text_classification.make_vectorizer": "text.sequence_length_ignored"},
+        # Unpadded sequences as long as the longest article make training cost about 160 s of
+        # CPU: the training cell runs out of its budget, and the cause is named in the earlier cell.
+        status=Status.TIMEOUT),
     Submission("mario", "clases tomadas solo de y_true", cells={"evaluate_classifier": '''\
 def evaluate_classifier(y_true, y_pred):
     from sklearn.metrics import confusion_matrix, f1_score
