@@ -73,7 +73,7 @@ def attacked(request, tmp_path_factory):
     # The notebook itself is a link to the instructor's (full-marks) source notebook.
     _folder(demo, "link_to_source").joinpath("rnn.ipynb").symlink_to(demo.root / "source" / "rnn" / "rnn.ipynb")
     # Links beside an ordinary notebook: to the answer key, to reference/, to a root-only file.
-    _write(demo, "link_to_key", f"exec(open('key.py').read())\n").joinpath("key.py").symlink_to(key)
+    _write(demo, "link_to_key", "exec(open('key.py').read())\n").joinpath("key.py").symlink_to(key)
     _write(demo, "link_to_reference").joinpath("ref").symlink_to(key.parent, target_is_directory=True)
     _write(demo, "link_to_canary").joinpath("notes.txt").symlink_to(canary)
     nested = _write(demo, "nested_link") / "data"
