@@ -19,6 +19,23 @@ c.Execute.skip_cells_with_tag = "skip-grading"
 # TensorFlow writes informational lines to stderr; they are not errors.
 c.IgnorePattern.pattern = r".*(oneDNN custom operations|Unable to register|cuda|TF_ENABLE_ONEDNN_OPTS|absl).*"
 
+# One feedback report: formgrader's "Generate Feedback" and `nbgrader generate_feedback` write the
+# grader's report (verdicts, TA scores and comments, late penalty; never hidden tests), and
+# `nbgrader collect` copies submissions without following links in them.
+c.GenerateFeedback.exporter_class = "autograder.feedback.FeedbackExporter"
+c.GenerateFeedback.preprocessors = []
+c.ExchangeFactory.collect = "autograder.exchange.SafeCollect"
+
+# Due dates (in c.Exchange.timezone unless an offset is given), extensions in hours per
+# student, and the late policy (none, zero, percent_per_day, percent_per_hour; 0 after
+# cutoff_hours). Stock `nbgrader autograde` applies the same policy.
+c.Autograder.due_dates = {}
+c.Autograder.extensions = {}
+c.AssignLatePenalties.plugin_class = "autograder.late.LatePenalty"
+c.LatePenalty.method = "percent_per_day"
+c.LatePenalty.percent = 10.0
+c.LatePenalty.cutoff_hours = 168.0
+
 c.Autograder.lang = "es"
 # A cell's budget is CPU time, which a busy grading machine does not inflate; the wall-clock
 # limits only stop code that hangs without computing (a submission they stop is regraded

@@ -9,10 +9,11 @@ trusted grader process; only the case inputs ever reach the sandbox.
 
 from __future__ import annotations
 
+import inspect
 import math
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -76,6 +77,8 @@ class CaseGrade:
     """Why the case lost credit; None when it earned all of it."""
     candidates: tuple[Diagnosis, ...] = ()
     """Every known mistake this case's output is consistent with, best explanation first."""
+    difference: tuple[tuple[int, ...], float] | None = None
+    """Where the output first differs from the expected one and by how much (index, error)."""
 
 
 def rel_error(x: Any, y: Any) -> float:
@@ -231,7 +234,7 @@ class Check:
         if diagnosis is None:
             return CaseGrade(1.0)
         named = self.diagnose(case, got, expected)
-        return CaseGrade(0.0, named[0] if named else diagnosis, named)
+        return CaseGrade(0.0, named[0] if named else diagnosis, named, first_difference(got, expected, self.rtol))
 
     def diagnose(self, case: Case, got: CaseOutcome, expected: CaseOutcome) -> tuple[Diagnosis, ...]:
         """The known mistakes whose behaviour the student's output reproduces on this case."""
@@ -265,8 +268,62 @@ class Check:
         label = localize(case.label, lang)
         message = messages.text(key, lang, passed=passed, total=len(cases), case=label,
                                 diagnosis=grade.diagnosis.message(lang), credit=fraction)
+        difference = None
+        if grade.difference is not None:
+            index, error = grade.difference
+            magnitude = f"{10.0 ** round(math.log10(error)):.0e}" if 0 < error < math.inf else ("∞" if error else "0")
+            difference = messages.text("report_difference", lang, index=", ".join(map(str, index)) or "0",
+                                       magnitude=magnitude)
         return CheckVerdict(check_id, False, fraction, grade.diagnosis.mistake, message, passed, len(cases),
-                            failed_case=label, observed=summarise(got))
+                            failed_case=label, observed=summarise(got),
+                            inputs=describe_inputs(case, self.reference), difference=difference)
+
+
+def first_difference(got: CaseOutcome, expected: CaseOutcome, rtol: float) -> tuple[tuple[int, ...], float] | None:
+    """The index of the first element of the first differing numeric observation of the same
+    shape, and the absolute error there; None when they cannot be compared element by element."""
+    if not isinstance(got, list) or not isinstance(expected, list):
+        return None
+    for g, e in zip(got, expected, strict=False):
+        try:
+            g_arr, e_arr = np.asarray(g, dtype=float), np.asarray(e, dtype=float)
+        except (TypeError, ValueError):
+            continue
+        if g_arr.shape != e_arr.shape or g_arr.size == 0:
+            continue
+        with np.errstate(invalid="ignore"):
+            close = np.isclose(g_arr, e_arr, rtol=rtol, atol=1e-12, equal_nan=True)
+        if close.all():
+            continue
+        index = tuple(int(i) for i in np.argwhere(~close)[0])
+        error = float(abs(g_arr[index] - e_arr[index])) if g_arr.ndim else float(abs(g_arr - e_arr))
+        return index, error if math.isfinite(error) else math.inf
+    return None
+
+
+def describe_inputs(case: Case, reference: Callable[..., Any] | None, limit: int = 240) -> str | None:
+    """The case's inputs by parameter name, arrays by shape: enough to rebuild a similar case."""
+    if not case.call or not (case.args or case.kwargs):
+        return None
+    try:
+        names = list(inspect.signature(reference).parameters) if reference is not None else []
+    except (TypeError, ValueError):
+        names = []
+    items = [(names[i] if i < len(names) else f"#{i + 1}", value) for i, value in enumerate(case.args)]
+    text = ", ".join(f"{name}={_shape_of(value)}" for name, value in [*items, *case.kwargs.items()])
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _shape_of(value: Any) -> str:
+    if isinstance(value, np.ndarray):
+        return f"array{value.shape}"
+    if isinstance(value, str):
+        return repr(value) if len(value) <= 30 else f"str[{len(value)}]"
+    if isinstance(value, list | tuple):
+        return f"{type(value).__name__}[{len(value)}]"
+    if isinstance(value, bool | int | float | np.number) or value is None:
+        return repr(value)
+    return type(value).__name__
 
 
 def _most_telling(failing: list[tuple[Case, CaseOutcome, CaseGrade]]) -> tuple[Case, CaseOutcome, CaseGrade]:
@@ -280,7 +337,7 @@ def _most_telling(failing: list[tuple[Case, CaseOutcome, CaseGrade]]) -> tuple[C
     for case, got, grade in failing:
         for candidate in grade.candidates:
             if candidate.mistake == top:
-                return case, got, CaseGrade(grade.fraction, candidate, grade.candidates)
+                return case, got, replace(grade, diagnosis=candidate)
     return failing[0]
 
 

@@ -9,13 +9,13 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from autograder import engine, image
+from autograder import __version__, engine, gradebook, image
 from autograder.course import Course, CourseError
 from autograder.engine import BatchOptions
 from autograder.frameworks import use_kernel_settings
 from autograder.messages import LANGUAGES
-from autograder.records import Status, SubmissionResult, phase_statistics
-from autograder.reports import summary_table
+from autograder.records import Status, SubmissionResult, phase_statistics, points
+from autograder.reports import mistake_titles, summary_table
 from autograder.runners import RUNNERS, RunnerError
 
 console = Console(stderr=True)
@@ -26,6 +26,7 @@ def _course(args: argparse.Namespace) -> Course:
 
 
 def cmd_release(args: argparse.Namespace) -> int:
+    from autograder.exchange import publish
     from autograder.release import release
 
     course = _course(args)
@@ -34,8 +35,12 @@ def cmd_release(args: argparse.Namespace) -> int:
     if found:
         for leak in found:
             console.print(f"[red]LEAK[/red] {leak.file}: {leak.what}")
+        console.print("Nothing was published: fix the source notebook and release again.")
         return 1
     console.print(f"[green]Released {assignment.release_dir}: no solution, hidden test or answer key leaks.[/green]")
+    if not args.no_exchange:
+        outbound = publish(course, assignment.name)
+        console.print(f"Published to the exchange: {outbound} (students fetch it from JupyterLab's Assignments tab).")
     return 0
 
 
@@ -44,14 +49,16 @@ def _grade(course: Course, args: argparse.Namespace, students: list[str] | None 
     overrides = {"DockerRunner": {"gpus": args.gpus}} if args.gpus else {}
     if overrides:
         course = Course(course.root, overrides)
-    options = BatchOptions(args.runner, args.workers, args.lang)
+    options = BatchOptions(args.runner, args.workers, args.lang, regrade=getattr(args, "regrade", False))
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console) as bar:
         task = bar.add_task(f"grading {args.assignment}", total=None)
         results = engine.grade(course, args.assignment, options, students, engine.Progress(
             warning=lambda text: bar.console.print(f"[bold red]WARNING: {text}[/bold red]"),
             started=lambda total: bar.update(task, total=total),
-            result=lambda result: bar.advance(task)))
+            result=lambda result: bar.advance(task),
+            moved=lambda change: bar.console.print(
+                f"{change.student}: {points(change.before)} → {points(change.after)}")))
     stats = phase_statistics(results)
     if stats:
         console.print("phases (median / p95 s): " + " · ".join(
@@ -59,29 +66,37 @@ def _grade(course: Course, args: argparse.Namespace, students: list[str] | None 
     return results
 
 
+def _summary(course: Course, assignment: str, lang: str, results: list[SubmissionResult]) -> None:
+    students = [r.student for r in results]
+    grades = gradebook.grades(course, assignment, students)
+    seconds = {r.student: r.seconds for r in results if r.status is not Status.MISSING}
+    Console().print(summary_table(grades, lang, mistake_titles(course, assignment, lang), seconds))
+
+
 def cmd_grade(args: argparse.Namespace) -> int:
     course = _course(args)
     lang = course.lang(args.lang)
     results = _grade(course, args, args.student or None)
-    Console().print(summary_table(results, lang))
+    _summary(course, args.assignment, lang, results)
     return 0
 
 
-def _load_results(course: Course, assignment: str) -> list[SubmissionResult]:
-    course.assignment(assignment)
-    results = [r for s in course.submitted_students(assignment) if (r := engine.load_result(course, s, assignment))]
-    if not results:
-        raise CourseError(f"no graded submissions for {assignment!r}: run `autograder grade {assignment}` first")
-    return results
-
-
 def cmd_feedback(args: argparse.Namespace) -> int:
-    from autograder.feedback import write_feedback
+    from autograder import feedback
 
     course = _course(args)
     lang = course.lang(args.lang)
-    paths = write_feedback(course, _load_results(course, args.assignment), lang)
+    students = engine.check_students(course, args.assignment, args.student) if args.student else None
+    if not feedback.configured(course):
+        console.print("[yellow]nbgrader_config.py does not set c.GenerateFeedback.exporter_class = "
+                      f"'{feedback.SETTINGS['GenerateFeedback']['exporter_class']}': formgrader's Generate Feedback "
+                      "would write nbgrader's own report (which shows hidden tests). Add it.[/yellow]")
+    gradebook.grades(course, args.assignment)  # a clear error when nothing was graded yet
+    paths = feedback.generate(course, args.assignment, lang, students)
     console.print(f"Wrote {len(paths)} feedback reports under {course.root / 'feedback'}")
+    if args.release:
+        feedback.release(course, args.assignment)
+        console.print("Released to the exchange: students get them with Fetch Feedback in the Assignments tab.")
     return 0
 
 
@@ -89,28 +104,31 @@ def cmd_export(args: argparse.Namespace) -> int:
     from autograder.reports import to_csv, to_json
 
     course = _course(args)
-    results = _load_results(course, args.assignment)
-    text = to_json(results) if args.format == "json" else to_csv(results)
+    grades = gradebook.grades(course, args.assignment)
+    text = to_json(grades) if args.format == "json" else to_csv(grades)
     if args.output:
-        Path(args.output).write_text(text)
-        console.print(f"Wrote {args.output}")
+        output = Path(args.output)
+        if not output.parent.is_dir():
+            raise CourseError(f"cannot write {output}: folder {output.parent} does not exist")
+        output.write_text(text)
+        console.print(f"Wrote {output}")
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from autograder import feedback
     from autograder.demo import build_class
-    from autograder.feedback import write_feedback
 
     course = _course(args)
     lang = course.lang(args.lang)
     demo = build_class(course, args.assignment, Path(args.dir).resolve())
     console.print(f"Demo class for {args.assignment!r} in {demo.root}")
     results = _grade(demo, args)
-    write_feedback(demo, [r for r in results if r.status is not Status.MISSING], lang)
-    Console().print(summary_table(results, lang))
-    console.print(f"Feedback: {demo.root / 'feedback'}/<student>/{args.assignment}/feedback.html")
+    feedback.generate(demo, args.assignment, lang)
+    _summary(demo, args.assignment, lang, results)
+    console.print(f"Feedback: {demo.root / 'feedback'}/<student>/{args.assignment}/<notebook>.html")
     return 0
 
 
@@ -126,40 +144,51 @@ def _positive(text: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="autograder", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--course", help="course directory (default: the one containing the current directory)")
     sub = parser.add_subparsers(dest="command", required=True)
+    assignment_help = "assignment name: a folder under source/"
+    lang_help = f"language of feedback and tables, {' or '.join(LANGUAGES)} (default: c.Autograder.lang)"
+    runner_help = "where kernels run: local (bubblewrap sandbox) or docker (one container per submission)"
+    gpus_help = "docker runner only: GPUs for each container: all, a count, or none"
 
-    p = sub.add_parser("release", help="generate the student version and check it for leaks")
-    p.add_argument("assignment")
+    p = sub.add_parser("release", help="generate the student version, check it for leaks, publish it to the exchange")
+    p.add_argument("assignment", help=assignment_help)
+    p.add_argument("--no-exchange", action="store_true", help="generate and check only; do not publish")
     p.set_defaults(func=cmd_release)
 
-    p = sub.add_parser("grade", help="grade every submission of an assignment")
-    p.add_argument("assignment")
-    p.add_argument("--runner", default="local", choices=list(RUNNERS))
+    p = sub.add_parser("grade", help="collect new submissions from the exchange and grade them")
+    p.add_argument("assignment", help=assignment_help)
+    p.add_argument("--runner", default="local", choices=list(RUNNERS), help=runner_help)
     p.add_argument("--workers", type=_positive, default=1, help="submissions graded in parallel (at least 1)")
-    p.add_argument("--lang", choices=LANGUAGES, help="feedback language (default: course setting)")
+    p.add_argument("--lang", choices=LANGUAGES, help=lang_help)
     p.add_argument("--student", action="append", help="grade only this student (repeatable)")
-    p.add_argument("--gpus", help="docker runner: GPUs for each container: all, a count, or none")
+    p.add_argument("--regrade", action="store_true",
+                   help="grade every submission again, also those unchanged since they were last graded")
+    p.add_argument("--gpus", help=gpus_help)
     p.set_defaults(func=cmd_grade)
 
-    p = sub.add_parser("feedback", help="write one HTML report per student")
-    p.add_argument("assignment")
-    p.add_argument("--lang", choices=LANGUAGES)
+    p = sub.add_parser("feedback", help="generate each student's report with nbgrader (and release it)")
+    p.add_argument("assignment", help=assignment_help)
+    p.add_argument("--lang", choices=LANGUAGES, help=lang_help)
+    p.add_argument("--student", action="append", help="only this student's report (repeatable)")
+    p.add_argument("--release", action="store_true", help="then release the reports to students through the exchange")
     p.set_defaults(func=cmd_feedback)
 
-    p = sub.add_parser("export", help="export grades as CSV or JSON")
-    p.add_argument("assignment")
-    p.add_argument("--format", choices=["csv", "json"], default="csv")
+    p = sub.add_parser("export", help="export grades from the gradebook as CSV or JSON")
+    p.add_argument("assignment", help=assignment_help)
+    p.add_argument("--format", choices=["csv", "json"], default="csv",
+                   help="csv: one row per student; json: scores, TA adjustments and every check's verdict")
     p.add_argument("--output", help="file to write (default: standard output)")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("demo", help="build, grade and report a demo class in a scratch course")
-    p.add_argument("assignment", nargs="?", default="rnn")
-    p.add_argument("--dir", default="build/demo")
-    p.add_argument("--runner", default="local", choices=list(RUNNERS))
+    p.add_argument("assignment", nargs="?", default="rnn", help=f"{assignment_help} (default: rnn)")
+    p.add_argument("--dir", default="build/demo", help="scratch course directory (default: build/demo)")
+    p.add_argument("--runner", default="local", choices=list(RUNNERS), help=runner_help)
     p.add_argument("--workers", type=_positive, default=2, help="submissions graded in parallel (at least 1)")
-    p.add_argument("--lang", choices=LANGUAGES)
-    p.add_argument("--gpus", help="docker runner: GPUs for each container: all, a count, or none")
+    p.add_argument("--lang", choices=LANGUAGES, help=lang_help)
+    p.add_argument("--gpus", help=gpus_help)
     p.set_defaults(func=cmd_demo)
 
     image.add_parser(sub)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import errno
+import hashlib
 import importlib.util
 import os
 import secrets
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import nbformat
 from nbgrader.coursedir import CourseDirectory
-from traitlets import Float, Int, TraitError, Unicode, validate
+from traitlets import Dict, Float, Int, TraitError, Unicode, validate
 from traitlets.config import Config, Configurable, PyFileConfigLoader
 
 from autograder.messages import LANGUAGES
@@ -56,6 +57,12 @@ class Autograder(Configurable):
                               "Empty: kept in .autograder/secret, created before the first grading.").tag(config=True)
     max_message_bytes = Int(64 * 1024 * 1024, help="Cap on any message from the sandbox.").tag(config=True)
     max_output_chars = Int(20_000, help="Characters of cell output kept in graded notebooks.").tag(config=True)
+    due_dates = Dict(value_trait=Unicode(), help="Due date per assignment, ISO 8601 ('2027-01-15 23:59'); "
+                                                 "without an offset, in c.Exchange.timezone. Written to the "
+                                                 "gradebook when grading (formgrader's date is kept otherwise)."
+                     ).tag(config=True)
+    extensions = Dict(value_trait=Dict(value_trait=Float()),
+                      help="Extra hours per student: {'rnn': {'ana': 48}}; 0 removes an extension.").tag(config=True)
 
     @validate("lang")
     def _valid_lang(self, proposal: Any) -> str:
@@ -103,6 +110,29 @@ class Assignment:
                     elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
                         found.add(node.module.split(".")[0])
         return sorted(found)
+
+    def reference_digest(self) -> str:
+        """A digest of the answer key and its data: a changed key means new verdicts."""
+        digest = hashlib.sha256()
+        for path in sorted(p for p in self.reference_dir.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            digest.update(str(path.relative_to(self.reference_dir)).encode() + b"\0" + path.read_bytes())
+        return digest.hexdigest()
+
+    def sections(self, notebook: str) -> dict[str, str]:
+        """The heading each nbgrader cell of ``notebook`` sits under, by cell name: what students
+        and TAs call that part of the assignment."""
+        path = self.source_dir / f"{notebook}.ipynb"
+        titles: dict[str, str] = {}
+        heading = notebook
+        for cell in nbformat.read(path, as_version=4).cells if path.is_file() else []:
+            if cell.cell_type == "markdown":
+                for line in cell.source.splitlines():
+                    if line.startswith("#"):
+                        heading = line.lstrip("#").strip() or heading
+            name = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+            if name:
+                titles[name] = heading
+        return titles
 
     def module(self, name: str) -> ModuleType:
         """Import ``reference/<assignment>/<name>.py`` as part of a package of its own."""
@@ -206,6 +236,10 @@ class Course:
 
     # -- per-student paths (nbgrader's layout) -----------------------------------------
     def _path(self, step: str, student: str, assignment: str) -> Path:
+        if student not in (".", "<student>"):
+            problem = student_id_problem(student)
+            if problem:
+                raise CourseError(f"student id {student!r} {problem}")
         return Path(self.coursedir.format_path(step, student, assignment))
 
     def submission_dir(self, student: str, assignment: str) -> Path:
@@ -220,9 +254,13 @@ class Course:
     def results_path(self, student: str, assignment: str) -> Path:
         return self.autograded_dir(student, assignment) / RESULTS_FILE
 
-    def submitted_students(self, assignment: str) -> list[str]:
+    def submission_folders(self, assignment: str) -> list[str]:
+        """Every folder name under submitted/ holding ``assignment``, valid student id or not."""
         base = self._path(self.coursedir.submitted_directory, ".", ".")
         return sorted(p.parent.name for p in base.glob(f"*/{assignment}") if p.is_dir())
+
+    def submitted_students(self, assignment: str) -> list[str]:
+        return [s for s in self.submission_folders(assignment) if not student_id_problem(s)]
 
     # -- the secret that seeds hidden cases --------------------------------------------
     @property
@@ -260,6 +298,26 @@ class Course:
             if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
                 raise CourseError(f"{self.secret_path} is not a regular file")
             return handle.read().strip().encode()
+
+
+_ID_PUNCTUATION = set("._-@+ ")
+
+
+def student_id_problem(student: str) -> str | None:
+    """Why ``student`` cannot be a student id (None when it can): ids become folder names,
+    formgrader URLs and CSV cells, so letters in any alphabet, digits, spaces and ``._-@+``
+    are accepted and nothing else."""
+    if not student or student != student.strip():
+        return "is empty or starts or ends with a space"
+    if len(student) > 64:
+        return "is longer than 64 characters"
+    if student.startswith((".", "-")):
+        return "starts with '.' or '-'"
+    odd = sorted({ch for ch in student if not (ch.isalnum() or ch in _ID_PUNCTUATION)})
+    if odd:
+        return (f"contains {' '.join(repr(ch) for ch in odd)}; use letters, digits, spaces and . _ - @ + "
+                "(rename the submission folder)")
+    return None
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import hashlib
 import importlib
 import json
 import multiprocessing
@@ -29,8 +30,10 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from autograder import gradebook, messages
-from autograder.course import Course, CourseError, write_atomic
+import nbformat
+
+from autograder import exchange, gradebook, messages
+from autograder.course import Assignment, Course, CourseError, student_id_problem, write_atomic
 from autograder.frameworks import use_kernel_settings
 from autograder.lifetime import die_with_parent
 from autograder.pipeline import Context, Graded, failed, grade_submission
@@ -47,6 +50,7 @@ class Progress:
     warning: Callable[[str], None] = lambda text: None
     started: Callable[[int], None] = lambda total: None        # how many submissions will be graded
     result: Callable[[SubmissionResult], None] = lambda result: None
+    moved: Callable[[gradebook.Change], None] = lambda change: None   # a regrade changed a final grade
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,7 @@ class BatchOptions:
     runner: str = "local"
     workers: int = 1
     lang: str | None = None
+    regrade: bool = False   # grade submissions that did not change since they were last graded too
 
 
 _WORKER: dict[str, Context] = {}
@@ -108,18 +113,46 @@ def check_students(course: Course, assignment: str, students: list[str]) -> list
     return students
 
 
-def record(course: Course, graded: Graded, work: SubmittedWork | SubmissionError) -> None:
-    """Write a result where nbgrader and the TAs see it: graded notebooks, results.json, gradebook."""
+def record(course: Course, graded: Graded, work: SubmittedWork | SubmissionError) -> gradebook.Change | None:
+    """Write a result where nbgrader and the TAs see it: graded notebooks, results.json, gradebook.
+    Returns the change of the student's final grade when this regrade moved it."""
     began = time.monotonic()
     result = graded.result
+    assignment = course.assignment(result.assignment)
     folder = course.autograded_dir(result.student, result.assignment)
-    for name, text in graded.notebooks.items():
+    for name in assignment.notebooks:
+        # A submission that could not run still gets a notebook, so formgrader and feedback show it.
+        text = graded.notebooks.get(name) or _placeholder(assignment, name, result)
         write_atomic(folder / f"{name}.ipynb", text)
+    if isinstance(work, SubmittedWork):
+        # nbgrader's feedback release reads these two beside the graded notebook.
+        for item in work.files:
+            if item.path in NBGRADER_FILES:
+                write_atomic(folder / item.path, item.data[:200].decode("utf-8", "replace"))
+        result.graded_digest = graded_digest(assignment, work)
     timestamp = work.timestamp() if isinstance(work, SubmittedWork) else None
-    gradebook.record(course, result, course.assignment(result.assignment).notebooks, timestamp)
+    change = gradebook.record(course, result, assignment.notebooks, timestamp)
     result.timings.recording = round(time.monotonic() - began, 4)
     write_atomic(course.results_path(result.student, result.assignment),
                  json.dumps(result.to_json(), indent=1, ensure_ascii=False))
+    return change
+
+
+NBGRADER_FILES = ("timestamp.txt", "submission_secret.txt")
+
+
+def graded_digest(assignment: Assignment, work: SubmittedWork) -> str:
+    return hashlib.sha256(f"{work.digest()}\0{assignment.reference_digest()}".encode()).hexdigest()
+
+
+def _placeholder(assignment: Assignment, name: str, result: SubmissionResult) -> str:
+    """The released notebook, headed by why this submission could not be graded."""
+    released = assignment.release_dir / f"{name}.ipynb"
+    nb = nbformat.read(released, as_version=4) if released.is_file() else nbformat.v4.new_notebook()
+    lang = assignment.course.lang()
+    reason = result.detail or messages.text(f"status_{result.status.value}", lang)
+    nb.cells.insert(0, nbformat.v4.new_markdown_cell(f"**{messages.text('placeholder_title', lang)}** {reason}"))
+    return nbformat.writes(nb)
 
 
 def load_result(course: Course, student: str, assignment: str) -> SubmissionResult | None:
@@ -141,21 +174,43 @@ def grade(course: Course, assignment_name: str, options: BatchOptions, students:
     for warning in runner.prepare():
         progress.warning(warning)
     runner.check_grader_only(assignment_name, assignment.grader_only())
+    exchange.collect(course, assignment_name)
+    for folder in course.submission_folders(assignment_name):
+        problem = student_id_problem(folder)
+        if problem:
+            progress.warning(messages.text("bad_student_id", lang, student=folder, problem=problem))
     todo = check_students(course, assignment_name, students) if students else course.submitted_students(assignment_name)
     if not todo:
         progress.warning(messages.text("no_submissions", lang, assignment=assignment_name,
                                        where=str(course.submission_dir("<student>", assignment_name))))
     if not gradebook.has_assignment(course, assignment_name):
         generate(course, assignment)
+    gradebook.sync_schedule(course, assignment_name)
     course.ensure_secret()
-    progress.started(len(todo))
     work = {s: _read(course, s, assignment_name, assignment.notebooks) for s in todo}
-    results = _run(course, assignment_name, options, work, progress)
+    unchanged = {} if options.regrade else _unchanged(course, assignment, work)
+    if unchanged:
+        progress.warning(messages.text("unchanged", lang, count=len(unchanged)))
+    work = {s: w for s, w in work.items() if s not in unchanged}
+    progress.started(len(work))
+    results = _run(course, assignment_name, options, work, progress) + list(unchanged.values())
     if students is None:
         max_score = gradebook.max_score(course, assignment_name)
         for student in sorted(set(gradebook.registered_students(course)) - set(todo)):
             results.append(SubmissionResult(student, assignment_name, Status.MISSING, 0.0, max_score))
     return sorted(results, key=lambda r: r.student)
+
+
+def _unchanged(course: Course, assignment: Assignment,
+               work: dict[str, SubmittedWork | SubmissionError]) -> dict[str, SubmissionResult]:
+    """Results still current: the same submission graded with the same answer key."""
+    found = {}
+    for student, submitted in work.items():
+        if isinstance(submitted, SubmittedWork):
+            previous = load_result(course, student, assignment.name)
+            if previous and previous.graded_digest == graded_digest(assignment, submitted):
+                found[student] = previous
+    return found
 
 
 def _read(course: Course, student: str, assignment: str, notebooks: list[str]) -> SubmittedWork | SubmissionError:
@@ -170,7 +225,9 @@ def _run(course: Course, assignment: str, options: BatchOptions,
     results: dict[str, SubmissionResult] = {}
 
     def done(graded: Graded) -> None:
-        record(course, graded, work[graded.result.student])
+        change = record(course, graded, work[graded.result.student])
+        if change:
+            progress.moved(change)
         results[graded.result.student] = graded.result
         progress.result(graded.result)
 

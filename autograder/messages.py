@@ -270,6 +270,38 @@ _CATALOGUE: dict[str, dict[str, str]] = {
         "es": "Esta entrega queda marcada para revisión por el equipo docente.",
         "en": "This submission is flagged for review by the teaching staff.",
     },
+    "report_submitted": {"es": "Entregada", "en": "Submitted"},
+    "report_section": {"es": "Apartado", "en": "Section"},
+    "report_late": {
+        "es": "Entregada con {hours} h de retraso: se descuentan {penalty} puntos.",
+        "en": "Submitted {hours} h late: {penalty} points deducted.",
+    },
+    "report_adjusted": {
+        "es": "El equipo docente ha revisado y ajustado la puntuación.",
+        "en": "The teaching staff reviewed and adjusted the score.",
+    },
+    "report_ta_score": {"es": "puntuación del equipo docente", "en": "score set by the teaching staff"},
+    "report_comments": {"es": "Comentarios del equipo docente", "en": "Comments from the teaching staff"},
+    "report_inputs": {"es": "Caso: {inputs}", "en": "Case: {inputs}"},
+    "report_difference": {
+        "es": "primer valor distinto en la posición {index}; error del orden de {magnitude}",
+        "en": "first differing value at index {index}; error of the order of {magnitude}",
+    },
+    "flag_comment": {
+        "es": "⚑ Revisar ({status}): el calificador marcó esta entrega.",
+        "en": "⚑ Review ({status}): the grader flagged this submission.",
+    },
+    "placeholder_title": {"es": "Esta entrega no se pudo calificar:", "en": "This submission could not be graded:"},
+    "bad_student_id": {
+        "es": "Se omite la carpeta de entrega «{student}»: el identificador {problem}.",
+        "en": "Skipping submission folder “{student}”: the student id {problem}.",
+    },
+    "unchanged": {
+        "es": "{count} entregas no han cambiado desde su última corrección y conservan su nota "
+              "(--regrade para corregirlas de nuevo).",
+        "en": "{count} submissions have not changed since they were last graded and keep their grade "
+              "(--regrade to grade them again).",
+    },
     "summary_title": {"es": "Resultados", "en": "Results"},
     "summary_mistakes": {"es": "Errores detectados", "en": "Mistakes named"},
 }
@@ -279,3 +311,26 @@ def text(key: str, lang: str, **fields: object) -> str:
     """The catalogue entry ``key`` in ``lang`` with its fields filled in; raises KeyError for an
     unknown key and ValueError for a language not in :data:`LANGUAGES`."""
     return _CATALOGUE[key][check_language(lang)].format(**fields)
+
+
+# Short names of the generic diagnoses, for tables (named mistakes use their own message).
+TITLES: dict[str, Text] = {
+    "exception": Text("lanza una excepción", "raises an exception"),
+    "mutates_input": Text("modifica sus entradas", "modifies its inputs"),
+    "nan_output": Text("devuelve NaN o infinito", "returns NaN or infinity"),
+    "not_implemented": Text("sin implementar", "not implemented"),
+    "returned_none": Text("no devuelve nada", "returns nothing"),
+    "unsupported_value": Text("devuelve un tipo no admitido", "returns an unsupported type"),
+    "wrong_architecture": Text("arquitectura distinta", "different architecture"),
+    "wrong_compile": Text("compilación distinta", "different compilation"),
+    "wrong_dtype": Text("tipo numérico distinto", "different numeric type"),
+    "wrong_layer_count": Text("número de capas distinto", "different number of layers"),
+    "wrong_length": Text("longitud distinta", "different length"),
+    "wrong_model_summary": Text("modelo distinto", "different model"),
+    "wrong_shape": Text("forma distinta", "different shape"),
+    "wrong_type": Text("tipo de resultado distinto", "different result type"),
+    "wrong_values": Text("valores distintos (error no reconocido)", "different values (mistake not recognised)"),
+    "not_run": Text("comprobación no ejecutada", "check not run"),
+    "not_defined": Text("función no definida", "function not defined"),
+    "grader_error": Text("error del calificador", "grader error"),
+}

@@ -107,6 +107,10 @@ class OracleSession:
             with conn:
                 try:
                     self.handle(conn)
+                except wire.ConnectionClosed:
+                    # The kernel was interrupted or died mid-check (a timeout, a crash): its status
+                    # says so, and the check it did not finish scores nothing. Not tampering.
+                    log.info("%s: the kernel closed the oracle connection mid-check", self.student)
                 except Exception as exc:  # noqa: BLE001 - whatever the kernel sends, keep serving
                     self._flag("flag_protocol", error=f"{type(exc).__name__}: {exc}"[:300])
 

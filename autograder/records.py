@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import statistics
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -32,6 +33,8 @@ class CheckVerdict:
     cases_total: int = 0
     failed_case: str | None = None  # label of the first failing case (never its values)
     observed: str | None = None     # short text of the student's own output on that case
+    inputs: str | None = None       # the failing case's input shapes, to reproduce it
+    difference: str | None = None   # where the output first differs, and by roughly how much
 
 
 @dataclass
@@ -88,6 +91,7 @@ class SubmissionResult:
     detail: str = ""                                 # why the status is not "graded"
     seconds: float = 0.0
     timings: Timings = field(default_factory=Timings)
+    graded_digest: str = ""     # the submission and answer key graded: unchanged means no regrade
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -101,22 +105,60 @@ class SubmissionResult:
         timings["cells"] = [CellTiming(**c) for c in timings.get("cells", [])]
         return cls(**{**data, "status": Status(data["status"]), "cells": cells, "timings": Timings(**timings)})
 
-    def export_row(self) -> dict[str, Any]:
-        """The documented export shape: one entry per check."""
-        checks = []
-        for cell in self.cells:
-            for verdict in cell.checks:
-                share = cell.max_points / max(len(cell.checks), 1)
-                checks.append({
-                    "id": verdict.id,
-                    "points": round(share * verdict.fraction, 4),
-                    "max_points": round(share, 4),
-                    "passed": verdict.passed,
-                    "mistake": verdict.mistake,
-                    "message": verdict.message,
-                })
-        return {"student": self.student, "assignment": self.assignment, "status": self.status.value,
-                "score": round(self.score, 4), "max_score": round(self.max_score, 4), "checks": checks}
+
+@dataclass
+class CellGrade:
+    """One graded cell as the gradebook holds it: the grader's score and any TA adjustment."""
+
+    grade_id: str
+    max_points: float
+    auto: float | None
+    manual: float | None = None       # a TA's score replaces the grader's
+    extra_credit: float = 0.0
+
+    @property
+    def score(self) -> float:
+        return (self.manual if self.manual is not None else self.auto or 0.0) + self.extra_credit
+
+
+@dataclass
+class Grade:
+    """A student's grade on an assignment, read from the gradebook: the one source every
+    export, feedback report and class report shows. ``result`` holds the grader's verdicts."""
+
+    student: str
+    assignment: str
+    status: Status
+    max_score: float
+    cells: list[CellGrade] = field(default_factory=list)
+    late_penalty: float = 0.0
+    seconds_late: float = 0.0
+    timestamp: datetime | None = None
+    comments: list[tuple[str, str]] = field(default_factory=list)  # (cell name, TA comment)
+    result: SubmissionResult | None = None
+
+    @property
+    def score(self) -> float:
+        """Points before any late penalty, TA adjustments included, summed unrounded."""
+        return sum(cell.score for cell in self.cells)
+
+    @property
+    def final(self) -> float:
+        return max(0.0, self.score - self.late_penalty)
+
+    @property
+    def adjusted(self) -> bool:
+        """Whether a TA changed any score."""
+        return any(cell.manual is not None or cell.extra_credit for cell in self.cells)
+
+    @property
+    def flags(self) -> list[str]:
+        return self.result.flags if self.result else []
+
+
+def points(value: float) -> str:
+    """Every score a person reads, at one precision."""
+    return f"{value:.2f}"
 
 
 def phase_statistics(results: list[SubmissionResult]) -> dict[str, tuple[float, float]]:

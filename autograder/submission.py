@@ -10,6 +10,7 @@ counts are capped. What comes out is bytes the grader holds; no later step reads
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import stat
 from dataclasses import dataclass, field
@@ -48,6 +49,15 @@ class SubmittedWork:
 
     notebooks: dict[str, bytes] = field(default_factory=dict)   # by notebook name, without .ipynb
     files: tuple[SubmittedFile, ...] = ()                       # everything else the kernel may read
+
+    def digest(self) -> str:
+        """A digest of everything submitted: equal digests, same submission."""
+        digest = hashlib.sha256()
+        for name, data in sorted(self.notebooks.items()):
+            digest.update(f"nb\0{name}\0{len(data)}\0".encode() + data)
+        for item in sorted(self.files, key=lambda f: f.path):
+            digest.update(f"file\0{item.path}\0{len(item.data)}\0".encode() + item.data)
+        return digest.hexdigest()
 
     def timestamp(self) -> datetime | None:
         """When it was submitted, from nbgrader's ``timestamp.txt`` (None if absent or unreadable)."""
@@ -132,6 +142,60 @@ def _read_regular(directory: int, name: str, relative: str, budget: list[int]) -
     if budget[0] < 0:
         raise SubmissionError("detail_too_large", limit_mb=MAX_TOTAL_BYTES // (1024 * 1024))
     return data
+
+
+def copy_submission(source: Path, dest: Path) -> None:
+    """Copy a submission folder (an exchange's inbound folder) without following anything in it.
+
+    Regular files and folders are copied, within the caps; a link is recreated as a link and
+    a FIFO as a FIFO, never followed or opened, so that grading finds them and reports the
+    submission as invalid with the reason; devices and sockets are left out."""
+    try:
+        root = os.open(source, _DIR_FLAGS)
+    except OSError as exc:
+        raise SubmissionError("detail_unsafe_file", path=source.name, kind=_kind_of(source)) from exc
+    try:
+        dest.mkdir(parents=True, exist_ok=False)
+        _copy_tree(root, dest, [MAX_TOTAL_BYTES + 1], [MAX_FILES + 1], 0)
+    finally:
+        os.close(root)
+
+
+def _copy_tree(directory: int, dest: Path, budget: list[int], count: list[int], depth: int) -> None:
+    if depth > MAX_DEPTH:
+        return
+    with os.scandir(directory) as entries:
+        names = sorted(entry.name for entry in entries)
+    for name in names:
+        if name.startswith("."):
+            continue  # never graded (see _walk)
+        if count[0] <= 0 or budget[0] <= 0:
+            return  # over a cap: what was copied already exceeds it, and grading says so
+        count[0] -= 1
+        mode = os.stat(name, dir_fd=directory, follow_symlinks=False).st_mode
+        target = dest / name
+        if stat.S_ISDIR(mode):
+            target.mkdir()
+            child = os.open(name, _DIR_FLAGS, dir_fd=directory)
+            try:
+                _copy_tree(child, target, budget, count, depth + 1)
+            finally:
+                os.close(child)
+        elif stat.S_ISREG(mode):
+            try:
+                fd = os.open(name, _FILE_FLAGS, dir_fd=directory)
+            except OSError:
+                continue  # swapped for a link or removed since we looked
+            with os.fdopen(fd, "rb") as handle:
+                if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                    continue
+                data = handle.read(budget[0])
+            budget[0] -= len(data)
+            target.write_bytes(data)
+        elif stat.S_ISLNK(mode):
+            os.symlink(os.readlink(name, dir_fd=directory), target)
+        elif stat.S_ISFIFO(mode):
+            os.mkfifo(target)
 
 
 def _kind(mode: int) -> str:

@@ -32,6 +32,10 @@ class WireError(Exception):
     """A frame or value that does not follow the protocol (or exceeds a cap)."""
 
 
+class ConnectionClosed(WireError):
+    """The other side went away mid-message: a kernel interrupted, stopped or crashed."""
+
+
 @dataclass
 class Unsupported:
     """A value the kernel could not encode; compared as a failure, never executed."""
@@ -277,6 +281,6 @@ def _read_exact(sock: socket.socket, n: int) -> bytes:
     while len(chunks) < n:
         chunk = sock.recv(min(n - len(chunks), 1 << 20))
         if not chunk:
-            raise WireError("connection closed mid-message")
+            raise ConnectionClosed("connection closed mid-message")
         chunks.extend(chunk)
     return bytes(chunks)

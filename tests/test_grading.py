@@ -13,7 +13,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from autograder.demo import submissions
-from autograder.feedback import write_feedback
+from autograder import feedback, gradebook
 from autograder.records import Status
 from autograder.reports import to_csv, to_json
 from conftest import ASSIGNMENTS, COURSE
@@ -68,13 +68,16 @@ def test_gradebook_holds_the_recorded_scores(graded_class, assignment) -> None:
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_feedback_teaches_without_leaking(graded_class, assignment) -> None:
     demo, results = graded_class(assignment)
-    paths = write_feedback(demo, list(results.values()), "es")
+    paths = feedback.generate(demo, assignment, "es")
     secret_markers = ("BEGIN HIDDEN TESTS", "from autograder.sandbox import check", "Traceback (most recent")
+    assert paths
     for path in paths:
         html = path.read_text()
         assert not any(marker in html for marker in secret_markers), path
+    notebook = COURSE.assignment(assignment).notebooks[0]
     for submission in submissions(COURSE.assignment(assignment)):
-        html = (demo.root / "feedback" / submission.student / assignment / "feedback.html").read_text()
+        html = (demo.root / "feedback" / submission.student / assignment / f"{notebook}.html").read_text()
+        assert f"{results[submission.student].score:.2f} / {results[submission.student].max_score:.2f}" in html
         for check_id in submission.expect:
             verdict = next(v for c in results[submission.student].cells for v in c.checks if v.id == check_id)
             assert escape(verdict.message) in html
@@ -82,14 +85,17 @@ def test_feedback_teaches_without_leaking(graded_class, assignment) -> None:
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_export_has_the_documented_shape(graded_class, assignment) -> None:
-    _, results = graded_class(assignment)
-    rows = json.loads(to_json(list(results.values())))
+    demo, results = graded_class(assignment)
+    grades = gradebook.grades(demo, assignment)
+    rows = json.loads(to_json(grades))
     assert {tuple(sorted(r)) for r in rows} == {
-        ("assignment", "checks", "max_score", "score", "status", "student")}
+        ("adjusted", "assignment", "cells", "checks", "comments", "flags", "late_penalty", "max_score", "score",
+         "status", "student", "timestamp")}
     for row in rows:
+        assert row["score"] == round(results[row["student"]].score, 2)
         for check in row["checks"]:
-            assert sorted(check) == ["id", "max_points", "message", "mistake", "passed", "points"]
-    assert to_csv(list(results.values())).splitlines()[0] == "student,assignment,status,score,max_score,mistakes"
+            assert sorted(check) == ["cell", "id", "max_points", "message", "mistake", "passed", "points"]
+    assert to_csv(grades).splitlines()[0] == "student,assignment,status,score,max_score,late_penalty,adjusted,mistakes"
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -98,7 +104,8 @@ def test_regrade_gives_identical_results(graded_class, assignment) -> None:
 
     demo, first = graded_class(assignment)
     chosen = [s.student for s in submissions(COURSE.assignment(assignment)) if s.full_marks or s.expect][:3]
-    again = {r.student: r for r in grade(demo, assignment, BatchOptions("local", workers=2, lang="es"), chosen)}
+    again = {r.student: r for r in grade(demo, assignment, BatchOptions("local", workers=2, lang="es", regrade=True),
+                                         chosen)}
     for student, result in again.items():
         before, after = first[student].to_json(), result.to_json()
         for timed in (before, after):

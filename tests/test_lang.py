@@ -10,8 +10,8 @@ from autograder import messages
 from autograder.api import Status, Text, observe
 from autograder.feedback import render
 from autograder.oracle import OracleSession
-from autograder.records import CellScore, CheckVerdict, SubmissionResult
-from autograder.reports import summary_table
+from autograder.records import CellGrade, CellScore, CheckVerdict, Grade, SubmissionResult
+from autograder.reports import mistake_titles, summary_table
 from conftest import ASSIGNMENTS, COURSE
 
 # A heuristic, not a language detector: Spanish letters and punctuation, and a few words
@@ -78,25 +78,29 @@ def test_every_known_mistake_has_an_english_text() -> None:
                 assert _spanish(mistake.en) == [], f"{mistake.id}: {mistake.en}"
 
 
-def _table_text(result: SubmissionResult, lang: str) -> str:
+def _table_text(grade: Grade, lang: str) -> str:
     from io import StringIO
 
     from rich.console import Console
 
     console = Console(file=StringIO(), width=200)
-    console.print(summary_table([result], lang))
+    console.print(summary_table([grade], lang, mistake_titles(COURSE, "rnn", lang), {}))
     return console.file.getvalue()
 
 
 def test_feedback_and_summary_wording_follow_the_language() -> None:
-    verdict = CheckVerdict("rnn.rnn_forward", False, 0.5, "rnn.missing_bias", "message", 1, 2)
-    result = SubmissionResult("ana", "rnn", Status.GRADED, 0.5, 1.0, [CellScore("test", 1.0, 0.5, [verdict])],
-                              flags=["flag"])
+    verdict = CheckVerdict("rnn.rnn_forward", False, 0.5, "rnn.missing_bias", "message", 1, 2,
+                           inputs="x=array(2, 3, 4)", difference="index 0")
+    result = SubmissionResult("ana", "rnn", Status.GRADED, 0.5, 1.0,
+                              [CellScore("test_rnn_forward", 1.0, 0.5, [verdict])], flags=["flag"])
+    grade = Grade("ana", "rnn", Status.GRADED, 1.0, [CellGrade("test_rnn_forward", 1.0, 0.5, 0.75)],
+                  late_penalty=0.25, seconds_late=7200, comments=[("rnn_forward", "bien")], result=result)
     for lang in messages.LANGUAGES:
-        html, table = render(result, lang), _table_text(result, lang)
+        html, table = render(COURSE, grade, "rnn", lang), _table_text(grade, lang)
         assert messages.text("report_title", lang) in html and messages.text("summary_title", lang) in table
         assert messages.text(f"status_{Status.GRADED.value}", lang) in html
-    assert _spanish(render(result, "en")) == [] and _spanish(_table_text(result, "en")) == []
+        assert messages.text("report_comments", lang) in html and "0.50 / 1.00" in html
+    assert _spanish(render(COURSE, grade, "rnn", "en")) == [] and _spanish(_table_text(grade, "en")) == []
 
 
 def test_unknown_languages_are_refused() -> None:
