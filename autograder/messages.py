@@ -206,6 +206,10 @@ _CATALOGUE: dict[str, dict[str, str]] = {
         "es": "El cuaderno no se puede leer ({error}). Vuelve a descargarlo y copia tus soluciones.",
         "en": "The notebook cannot be read ({error}). Download it again and copy your solutions over.",
     },
+    "detail_old_format": {
+        "es": "El cuaderno usa el formato antiguo nbformat {version}; ábrelo en JupyterLab, guárdalo y entrégalo de nuevo.",
+        "en": "The notebook uses the old nbformat {version} format; open it in JupyterLab, save it and submit again.",
+    },
     "detail_timeout_cpu": {
         "es": "La celda «{cell}» superó su límite de {seconds:g} s de CPU y se interrumpió: ¿un bucle sin fin?",
         "en": "Cell “{cell}” exceeded its {seconds:g} s CPU limit and was interrupted: an endless loop?",

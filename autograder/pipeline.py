@@ -110,6 +110,11 @@ def _grade_notebook(context: Context, student: str, name: str, work: SubmittedWo
     if name not in work.notebooks:
         return _Notebook(Status.INVALID, messages.text("detail_missing", lang, notebook=f"{name}.ipynb"), blank, [])
     try:
+        raw = nbformat.reads(work.notebooks[name].decode("utf-8"), as_version=nbformat.NO_CONVERT)
+        version = raw.get("nbformat")
+        if isinstance(version, int) and version < 4:
+            # A conversion would drop what nbgrader needs (cell ids, metadata): ask for a save instead.
+            return _Notebook(Status.INVALID, messages.text("detail_old_format", lang, version=version), blank, [])
         nb = nbformat.reads(work.notebooks[name].decode("utf-8"), as_version=4)
         nbformat.validate(nb)
     except Exception as exc:  # noqa: BLE001 - any unreadable notebook is the student's, not ours
