@@ -161,7 +161,7 @@ def cmd_image(args: argparse.Namespace) -> int:
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     """Register ``autograder image build|bootstrap-base``."""
     parser = subparsers.add_parser("image", help="build the Docker grading image")
-    sub = parser.add_subparsers(dest="image_command", required=True)
+    sub = parser.add_subparsers(dest="image_command", required=True, help="build or bootstrap-base")
     p = sub.add_parser("build", help="build the grading image from a host-side wheelhouse")
     p.add_argument("--variant", choices=VARIANTS, default="cpu", help="TensorFlow build (default: cpu)")
     p.set_defaults(func=cmd_image)

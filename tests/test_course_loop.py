@@ -220,3 +220,31 @@ def test_timestamps_round_trip_through_the_gradebook(course: Course) -> None:
     gradebook.record(course, _result(course, "ana", 1.0), ["rnn"], ON_TIME + timedelta(minutes=5))
     grade = gradebook.grades(course, "rnn", ["ana"])[0]
     assert grade.timestamp is not None and grade.timestamp.replace(tzinfo=None) == ON_TIME + timedelta(minutes=5)
+
+
+def test_a_kernel_that_stops_mid_check_is_not_reported_as_tampering(tmp_path: Path) -> None:
+    import socket
+
+    from autograder.oracle import OracleSession
+
+    session = OracleSession(COURSE.assignment("rnn"), "ana", b"secret", "es")
+    with session.serve(tmp_path / "oracle.sock"):
+        client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        client.connect(str(tmp_path / "oracle.sock"))
+        client.sendall(b"\x00\x00\x00\x00\x00\x00\x01\x00{\"type\"")   # interrupted mid-frame
+        client.close()
+    assert session.flags == []
+
+
+def test_every_command_line_argument_is_explained(capsys: pytest.CaptureFixture[str]) -> None:
+    from autograder import __version__
+    from autograder.cli import build_parser
+
+    parser = build_parser()
+    subparsers = next(a for a in parser._actions if a.choices and isinstance(a.choices, dict))
+    for name, sub in subparsers.choices.items():
+        for action in sub._actions:
+            assert action.help, f"autograder {name}: {action.dest} has no help"
+    with pytest.raises(SystemExit):
+        parser.parse_args(["--version"])
+    assert __version__ in capsys.readouterr().out
