@@ -101,19 +101,31 @@ def cmd_feedback(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from autograder.reports import to_csv, to_json
+    from autograder import exports, roster
 
     course = _course(args)
-    grades = gradebook.grades(course, args.assignment)
-    text = to_json(grades) if args.format == "json" else to_csv(grades)
+    lang = course.lang(args.lang)
+    if bool(args.assignment) == bool(args.all):
+        raise CourseError("name one assignment or pass --all (every assignment with grades)")
+    names = [a for a in course.assignments if gradebook.has_assignment(course, a)] if args.all else [args.assignment]
+    by_assignment = {name: gradebook.grades(course, name) for name in names}
+    if args.format in ("csv", "json"):
+        every = [g for grades in by_assignment.values() for g in grades]
+        result = exports.Export(exports.to_json(every) if args.format == "json" else exports.to_csv(every))
+    elif args.format == "canvas":
+        result = exports.to_canvas(by_assignment, roster.load(course), course.settings.lms_assignment_ids, lang)
+    else:
+        result = exports.to_moodle(by_assignment, roster.load(course), course.settings.moodle_identity, lang)
+    for warning in result.warnings:
+        console.print(f"[yellow]{warning}[/yellow]")
     if args.output:
         output = Path(args.output)
         if not output.parent.is_dir():
             raise CourseError(f"cannot write {output}: folder {output.parent} does not exist")
-        output.write_text(text)
+        output.write_text(result.text, encoding="utf-8")
         console.print(f"Wrote {output}")
     else:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        sys.stdout.write(result.text if result.text.endswith("\n") else result.text + "\n")
     return 0
 
 
@@ -175,10 +187,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--release", action="store_true", help="then release the reports to students through the exchange")
     p.set_defaults(func=cmd_feedback)
 
-    p = sub.add_parser("export", help="export grades from the gradebook as CSV or JSON")
-    p.add_argument("assignment", help=assignment_help)
-    p.add_argument("--format", choices=["csv", "json"], default="csv",
-                   help="csv: one row per student; json: scores, TA adjustments and every check's verdict")
+    p = sub.add_parser("export", help="export grades from the gradebook (CSV, JSON, Canvas or Moodle import)")
+    p.add_argument("assignment", nargs="?", help=f"{assignment_help} (or --all)")
+    p.add_argument("--all", action="store_true", help="every assignment that has grades")
+    p.add_argument("--format", choices=["csv", "json", "canvas", "moodle"], default="csv",
+                   help="csv: a row per student and assignment, a column per check; json: scores, TA adjustments "
+                        "and every check's verdict; canvas, moodle: gradebook import files (need roster.csv)")
+    p.add_argument("--lang", choices=LANGUAGES, help=lang_help)
     p.add_argument("--output", help="file to write (default: standard output)")
     p.set_defaults(func=cmd_export)
 

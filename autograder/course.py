@@ -61,6 +61,14 @@ class Autograder(Configurable):
                                                  "without an offset, in c.Exchange.timezone. Written to the "
                                                  "gradebook when grading (formgrader's date is kept otherwise)."
                      ).tag(config=True)
+    roster = Unicode("roster.csv", help="Class roster mapping student ids to LMS identities, beside "
+                                        "nbgrader_config.py (see autograder/roster.py).").tag(config=True)
+    lms_assignment_ids = Dict(value_trait=Unicode(), help="Canvas assignment id per assignment, for the "
+                                                          "import header 'rnn (12345)'.").tag(config=True)
+    moodle_identity = Unicode("email", help="Roster column Moodle matches students by: email or id_number."
+                              ).tag(config=True)
+    formgrader_url = Unicode("http://localhost:8888/formgrader", help="Where TAs open formgrader; the class "
+                             "report links each flagged submission there.").tag(config=True)
     extensions = Dict(value_trait=Dict(value_trait=Float()),
                       help="Extra hours per student: {'rnn': {'ana': 48}}; 0 removes an extension.").tag(config=True)
 

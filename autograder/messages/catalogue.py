@@ -1,44 +1,6 @@
-"""Student- and TA-facing text, in Spanish (the course's language) and English.
+"""Grading text: diagnoses, statuses, flags and details every check and runner can produce."""
 
-Assignment-specific diagnoses live with their checks in ``reference/<assignment>/``; this
-catalogue holds the generic ones every check can produce and the report wording. Text is
-rendered only here, for a language the caller resolved once: :func:`text` for catalogue
-entries, :meth:`Text.get` for text written in place (a case label, a mistake).
-"""
-
-from __future__ import annotations
-
-from dataclasses import dataclass
-
-LANGUAGES = ("es", "en")
-
-
-def check_language(lang: str) -> str:
-    """``lang`` itself when it is one of :data:`LANGUAGES`; raises ValueError otherwise."""
-    if lang not in LANGUAGES:
-        raise ValueError(f"unknown language {lang!r}: messages.LANGUAGES has {', '.join(LANGUAGES)}")
-    return lang
-
-
-@dataclass(frozen=True)
-class Text:
-    """A piece of student-facing text written in every language of :data:`LANGUAGES`."""
-
-    es: str
-    """Spanish, the course's language."""
-    en: str
-    """English."""
-
-    def get(self, lang: str) -> str:
-        """The text in ``lang``; raises ValueError for a language not in :data:`LANGUAGES`."""
-        return {"es": self.es, "en": self.en}[check_language(lang)]
-
-
-def localize(value: str | Text, lang: str) -> str:
-    """``value`` in ``lang`` when it is a :class:`Text`; a plain string is the same in every language."""
-    return value.get(lang) if isinstance(value, Text) else value
-
-_CATALOGUE: dict[str, dict[str, str]] = {
+GRADING: dict[str, dict[str, str]] = {
     # generic diagnoses, keyed by stable mistake identifier
     "passed": {
         "es": "Correcto: {passed}/{total} casos ocultos superados.",
@@ -260,37 +222,6 @@ _CATALOGUE: dict[str, dict[str, str]] = {
         "en": "No submissions for {assignment!r} under {where} (collect them with `nbgrader collect "
               "{assignment}` or copy them there).",
     },
-    # feedback report and summary table
-    "report_title": {"es": "Informe de corrección", "en": "Grading report"},
-    "report_student": {"es": "Estudiante", "en": "Student"},
-    "report_assignment": {"es": "Tarea", "en": "Assignment"},
-    "report_status": {"es": "Estado", "en": "Status"},
-    "report_score": {"es": "Puntuación", "en": "Score"},
-    "report_check": {"es": "Comprobación", "en": "Check"},
-    "report_points": {"es": "Puntos", "en": "Points"},
-    "report_diagnosis": {"es": "Diagnóstico", "en": "Diagnosis"},
-    "report_observed": {"es": "Tu salida en el caso que falla", "en": "Your output on the failing case"},
-    "report_review": {
-        "es": "Esta entrega queda marcada para revisión por el equipo docente.",
-        "en": "This submission is flagged for review by the teaching staff.",
-    },
-    "report_submitted": {"es": "Entregada", "en": "Submitted"},
-    "report_section": {"es": "Apartado", "en": "Section"},
-    "report_late": {
-        "es": "Entregada con {hours} h de retraso: se descuentan {penalty} puntos.",
-        "en": "Submitted {hours} h late: {penalty} points deducted.",
-    },
-    "report_adjusted": {
-        "es": "El equipo docente ha revisado y ajustado la puntuación.",
-        "en": "The teaching staff reviewed and adjusted the score.",
-    },
-    "report_ta_score": {"es": "puntuación del equipo docente", "en": "score set by the teaching staff"},
-    "report_comments": {"es": "Comentarios del equipo docente", "en": "Comments from the teaching staff"},
-    "report_inputs": {"es": "Caso: {inputs}", "en": "Case: {inputs}"},
-    "report_difference": {
-        "es": "primer valor distinto en la posición {index}; error del orden de {magnitude}",
-        "en": "first differing value at index {index}; error of the order of {magnitude}",
-    },
     "flag_comment": {
         "es": "⚑ Revisar ({status}): el calificador marcó esta entrega.",
         "en": "⚑ Review ({status}): the grader flagged this submission.",
@@ -306,35 +237,26 @@ _CATALOGUE: dict[str, dict[str, str]] = {
         "en": "{count} submissions have not changed since they were last graded and keep their grade "
               "(--regrade to grade them again).",
     },
-    "summary_title": {"es": "Resultados", "en": "Results"},
-    "summary_mistakes": {"es": "Errores detectados", "en": "Mistakes named"},
 }
 
-
-def text(key: str, lang: str, **fields: object) -> str:
-    """The catalogue entry ``key`` in ``lang`` with its fields filled in; raises KeyError for an
-    unknown key and ValueError for a language not in :data:`LANGUAGES`."""
-    return _CATALOGUE[key][check_language(lang)].format(**fields)
-
-
 # Short names of the generic diagnoses, for tables (named mistakes use their own message).
-TITLES: dict[str, Text] = {
-    "exception": Text("lanza una excepción", "raises an exception"),
-    "mutates_input": Text("modifica sus entradas", "modifies its inputs"),
-    "nan_output": Text("devuelve NaN o infinito", "returns NaN or infinity"),
-    "not_implemented": Text("sin implementar", "not implemented"),
-    "returned_none": Text("no devuelve nada", "returns nothing"),
-    "unsupported_value": Text("devuelve un tipo no admitido", "returns an unsupported type"),
-    "wrong_architecture": Text("arquitectura distinta", "different architecture"),
-    "wrong_compile": Text("compilación distinta", "different compilation"),
-    "wrong_dtype": Text("tipo numérico distinto", "different numeric type"),
-    "wrong_layer_count": Text("número de capas distinto", "different number of layers"),
-    "wrong_length": Text("longitud distinta", "different length"),
-    "wrong_model_summary": Text("modelo distinto", "different model"),
-    "wrong_shape": Text("forma distinta", "different shape"),
-    "wrong_type": Text("tipo de resultado distinto", "different result type"),
-    "wrong_values": Text("valores distintos (error no reconocido)", "different values (mistake not recognised)"),
-    "not_run": Text("comprobación no ejecutada", "check not run"),
-    "not_defined": Text("función no definida", "function not defined"),
-    "grader_error": Text("error del calificador", "grader error"),
+TITLES: dict[str, dict[str, str]] = {
+    "exception": {"es": "lanza una excepción", "en": "raises an exception"},
+    "mutates_input": {"es": "modifica sus entradas", "en": "modifies its inputs"},
+    "nan_output": {"es": "devuelve NaN o infinito", "en": "returns NaN or infinity"},
+    "not_implemented": {"es": "sin implementar", "en": "not implemented"},
+    "returned_none": {"es": "no devuelve nada", "en": "returns nothing"},
+    "unsupported_value": {"es": "devuelve un tipo no admitido", "en": "returns an unsupported type"},
+    "wrong_architecture": {"es": "arquitectura distinta", "en": "different architecture"},
+    "wrong_compile": {"es": "compilación distinta", "en": "different compilation"},
+    "wrong_dtype": {"es": "tipo numérico distinto", "en": "different numeric type"},
+    "wrong_layer_count": {"es": "número de capas distinto", "en": "different number of layers"},
+    "wrong_length": {"es": "longitud distinta", "en": "different length"},
+    "wrong_model_summary": {"es": "modelo distinto", "en": "different model"},
+    "wrong_shape": {"es": "forma distinta", "en": "different shape"},
+    "wrong_type": {"es": "tipo de resultado distinto", "en": "different result type"},
+    "wrong_values": {"es": "valores distintos (error no reconocido)", "en": "different values (mistake not recognised)"},
+    "not_run": {"es": "comprobación no ejecutada", "en": "check not run"},
+    "not_defined": {"es": "función no definida", "en": "function not defined"},
+    "grader_error": {"es": "error del calificador", "en": "grader error"},
 }
