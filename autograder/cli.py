@@ -129,6 +129,25 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from autograder.classreport.page import assignment_page, course_page
+
+    course = _course(args)
+    lang = course.lang(args.lang)
+    if args.assignment:
+        course.assignment(args.assignment)
+        if not gradebook.has_assignment(course, args.assignment):
+            raise CourseError(f"{args.assignment!r} has no grades yet: run `autograder grade {args.assignment}` first")
+        html = assignment_page(course, args.assignment, lang)
+    else:
+        html = course_page(course, lang)
+    output = Path(args.output) if args.output else course.root / "reports" / f"{args.assignment or 'course'}.html"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(html, encoding="utf-8")
+    console.print(f"Wrote {output}")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from autograder import feedback
     from autograder.demo import build_class
@@ -196,6 +215,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=LANGUAGES, help=lang_help)
     p.add_argument("--output", help="file to write (default: standard output)")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("report", help="the class report: one self-contained HTML page from the gradebook")
+    p.add_argument("assignment", nargs="?", help=f"{assignment_help} (default: the whole course)")
+    p.add_argument("--lang", choices=LANGUAGES, help=lang_help)
+    p.add_argument("--output", help="file to write (default: reports/<assignment>.html or reports/course.html)")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("demo", help="build, grade and report a demo class in a scratch course")
     p.add_argument("assignment", nargs="?", default="rnn", help=f"{assignment_help} (default: rnn)")

@@ -17,7 +17,7 @@ import secrets
 import stat
 import sys
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -130,17 +130,7 @@ class Assignment:
         """The heading each nbgrader cell of ``notebook`` sits under, by cell name: what students
         and TAs call that part of the assignment."""
         path = self.source_dir / f"{notebook}.ipynb"
-        titles: dict[str, str] = {}
-        heading = notebook
-        for cell in nbformat.read(path, as_version=4).cells if path.is_file() else []:
-            if cell.cell_type == "markdown":
-                for line in cell.source.splitlines():
-                    if line.startswith("#"):
-                        heading = line.lstrip("#").strip() or heading
-            name = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-            if name:
-                titles[name] = heading
-        return titles
+        return dict(_sections(path, path.stat().st_mtime_ns if path.is_file() else 0))
 
     def module(self, name: str) -> ModuleType:
         """Import ``reference/<assignment>/<name>.py`` as part of a package of its own."""
@@ -169,6 +159,22 @@ class Assignment:
         if not found:
             raise CourseError(f"{self.reference_dir / 'checks.py'} defines no CHECKS list")
         return {f"{self.name}.{check.name}": check for check in found}
+
+
+@lru_cache(maxsize=64)
+def _sections(path: Path, mtime: int) -> tuple[tuple[str, str], ...]:
+    """Cached by modification time: a class report asks once per student."""
+    titles: dict[str, str] = {}
+    heading = path.stem
+    for cell in nbformat.read(path, as_version=4).cells if mtime else []:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("#"):
+                    heading = line.lstrip("#").strip() or heading
+        name = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if name:
+            titles[name] = heading
+    return tuple(titles.items())
 
 
 def _ensure_namespace(name: str) -> None:

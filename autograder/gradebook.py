@@ -137,6 +137,15 @@ def due_date(course: Course, assignment: str) -> datetime | None:
     return when.astimezone(UTC).replace(tzinfo=None)
 
 
+def due_date_of(course: Course, assignment: str) -> datetime | None:
+    """The due date the gradebook holds (configured or set in formgrader), in UTC."""
+    with _open(course) as gb:
+        try:
+            return _utc(gb.find_assignment(assignment).duedate)
+        except MissingEntry:
+            return None
+
+
 def sync_schedule(course: Course, assignment: str, students: list[str] | None = None) -> None:
     """Write the configured due date and extensions into the gradebook and recompute the late
     penalties of ``students`` (default: all) from them and from current scores."""
@@ -195,8 +204,9 @@ def _grade(course: Course, submission: SubmittedAssignment, max_score: float) ->
     student, assignment = submission.student.id, submission.assignment.name
     path = course.results_path(student, assignment)
     result = SubmissionResult.from_json(json.loads(path.read_text())) if path.is_file() else None
-    cells, comments = [], []
+    cells, comments, ids = [], [], {}
     for notebook in sorted(submission.notebooks, key=lambda n: n.notebook.name):
+        ids[notebook.notebook.name] = notebook.id
         order = _cell_order(course, assignment, notebook.notebook.name)
         for grade in sorted(notebook.grades, key=lambda g: order(g.name)):
             cells.append(CellGrade(grade.name, float(grade.max_score), grade.auto_score, grade.manual_score,
@@ -205,7 +215,7 @@ def _grade(course: Course, submission: SubmittedAssignment, max_score: float) ->
                      if c.manual_comment]
     status = result.status if result else Status.GRADED
     return Grade(student, assignment, status, max_score, cells, float(submission.late_submission_penalty or 0.0),
-                 float(submission.total_seconds_late), _utc(submission.timestamp), comments, result)
+                 float(submission.total_seconds_late), _utc(submission.timestamp), comments, result, ids)
 
 
 def _cell_order(course: Course, assignment: str, notebook: str) -> Callable[[str], int]:

@@ -136,6 +136,7 @@ class Grade:
     timestamp: datetime | None = None
     comments: list[tuple[str, str]] = field(default_factory=list)  # (cell name, TA comment)
     result: SubmissionResult | None = None
+    notebook_ids: dict[str, str] = field(default_factory=dict)      # gradebook ids, for formgrader links
 
     @property
     def score(self) -> float:

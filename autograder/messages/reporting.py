@@ -52,4 +52,132 @@ REPORTING: dict[str, dict[str, str]] = {
     },
     "summary_title": {"es": "Resultados", "en": "Results"},
     "summary_mistakes": {"es": "Errores detectados", "en": "Mistakes named"},
+    "class_title": {
+        "es": 'Informe de la clase',
+        "en": 'Class report',
+    },
+    "class_course_title": {
+        "es": 'Informe del curso',
+        "en": 'Course report',
+    },
+    "class_generated": {
+        "es": 'Generado el {when} a partir del libro de notas (con los ajustes del equipo docente).',
+        "en": 'Generated on {when} from the gradebook (teaching staff adjustments included).',
+    },
+    "class_students": {
+        "es": 'estudiantes',
+        "en": 'students',
+    },
+    "class_scores": {
+        "es": 'Distribución de notas',
+        "en": 'Score distribution',
+    },
+    "class_mean": {
+        "es": 'media',
+        "en": 'mean',
+    },
+    "class_median": {
+        "es": 'mediana',
+        "en": 'median',
+    },
+    "class_quartiles": {
+        "es": 'cuartiles',
+        "en": 'quartiles',
+    },
+    "class_status": {
+        "es": 'Estado de las entregas',
+        "en": 'Submission status',
+    },
+    "class_late": {
+        "es": 'con retraso',
+        "en": 'late',
+    },
+    "class_timeline": {
+        "es": 'Entregas en el tiempo',
+        "en": 'Submissions over time',
+    },
+    "class_due": {
+        "es": 'fecha límite',
+        "en": 'due date',
+    },
+    "class_submitted": {
+        "es": 'entregas acumuladas',
+        "en": 'submissions so far',
+    },
+    "class_checks": {
+        "es": 'Comprobaciones: dificultad y discriminación',
+        "en": 'Checks: difficulty and discrimination',
+    },
+    "class_checks_note": {
+        "es": 'Dificultad: crédito medio obtenido (0–1). Discriminación: correlación punto-biserial entre el crédito de la comprobación y el resto de la nota. Se marcan para revisar las que tienen dificultad < {hard} o > {easy}, o discriminación < {weak}.',
+        "en": "Difficulty: mean credit earned (0–1). Discrimination: point-biserial correlation between the check's credit and the rest of the score. Checks with difficulty < {hard} or > {easy}, or discrimination < {weak}, are marked for review.",
+    },
+    "class_check": {
+        "es": 'Comprobación',
+        "en": 'Check',
+    },
+    "class_pass_rate": {
+        "es": 'superada por',
+        "en": 'passed by',
+    },
+    "class_difficulty": {
+        "es": 'dificultad',
+        "en": 'difficulty',
+    },
+    "class_discrimination": {
+        "es": 'discriminación',
+        "en": 'discrimination',
+    },
+    "class_review": {
+        "es": 'revisar',
+        "en": 'review',
+    },
+    "class_mistakes": {
+        "es": 'Errores más frecuentes: qué volver a explicar',
+        "en": 'Most frequent mistakes: what to reteach',
+    },
+    "class_mistake": {
+        "es": 'Error',
+        "en": 'Mistake',
+    },
+    "class_who": {
+        "es": 'Quién',
+        "en": 'Who',
+    },
+    "class_flagged": {
+        "es": 'Entregas marcadas para revisión',
+        "en": 'Submissions flagged for review',
+    },
+    "class_reasons": {
+        "es": 'Motivos',
+        "en": 'Reasons',
+    },
+    "class_open": {
+        "es": 'abrir en formgrader',
+        "en": 'open in formgrader',
+    },
+    "class_none": {
+        "es": 'Ninguna.',
+        "en": 'None.',
+    },
+    "class_timing": {
+        "es": 'Tiempos de la corrección',
+        "en": 'Grading time',
+    },
+    "class_phase": {
+        "es": 'Fase',
+        "en": 'Phase',
+    },
+    "class_slowest": {
+        "es": 'Entregas más lentas',
+        "en": 'Slowest submissions',
+    },
+    "class_seconds": {
+        "es": 'segundos',
+        "en": 'seconds',
+    },
+    "class_total": {
+        "es": 'Total',
+        "en": 'Total',
+    },
 }
