@@ -22,9 +22,13 @@ from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from nbgrader.api import Gradebook, MissingEntry, SubmittedAssignment
+from nbgrader.api import Assignment as AssignmentRecord
+from nbgrader.api import Comment as CommentRecord
+from nbgrader.api import Grade as GradeRecord
+from nbgrader.api import Gradebook, MissingEntry, SubmittedAssignment, SubmittedNotebook
 from nbgrader.exchange.default.exchange import Exchange
 from sqlalchemy.exc import SAWarning
+from sqlalchemy.orm import joinedload, selectinload
 
 from autograder import messages
 from autograder.course import Course, CourseError
@@ -89,12 +93,12 @@ def record(course: Course, result: SubmissionResult, notebooks: list[str], times
                 if grade.manual_score is None:
                     grade.needs_manual_grade = review
             # The flag's reason shows on the submission's formgrader page, under its first answer.
-            order = _cell_order(course, result.assignment, notebook)
+            order = _cell_order(course.assignment(result.assignment).sections(notebook))
             for index, comment in enumerate(sorted(submitted.comments, key=lambda c: order(c.name))):
                 comment.auto_comment = flag_text if index == 0 else None
             submitted.flagged = review
         gb.db.commit()
-        _assign_penalties(course, gb, gb.find_submission(result.assignment, result.student))
+        _assign_penalties(LatePenalty(config=course.config), gb.find_submission(result.assignment, result.student))
         gb.db.commit()
         after = _final(gb, result.assignment, result.student)
     if before is not None and abs(before - after) >= 0.005:
@@ -150,15 +154,27 @@ def sync_schedule(course: Course, assignment: str, students: list[str] | None = 
     """Write the configured due date and extensions into the gradebook and recompute the late
     penalties of ``students`` (default: all) from them and from current scores."""
     due = due_date(course, assignment)
+    policy = LatePenalty(config=course.config)
     with _open(course) as gb:
         if due is not None:
             gb.update_or_create_assignment(assignment, duedate=due)
-        for submission in gb.assignment_submissions(assignment):
-            if students is not None and submission.student.id not in students:
-                continue
+        for submission in _submissions(gb, assignment, students):
             _apply_extension(course, gb, assignment, submission.student.id)
-            _assign_penalties(course, gb, submission)
+            _assign_penalties(policy, submission)
         gb.db.commit()
+
+
+def _submissions(gb: Gradebook, assignment: str, students: list[str] | None) -> list[SubmittedAssignment]:
+    """The assignment's submissions with their notebooks, grades and comments in a few queries
+    (one per relation, not one per student: a class report reads a thousand at once)."""
+    notebooks = selectinload(SubmittedAssignment.notebooks)
+    query = (gb.db.query(SubmittedAssignment).join(AssignmentRecord).filter(AssignmentRecord.name == assignment)
+             .options(selectinload(SubmittedAssignment.student), joinedload(SubmittedAssignment.assignment),
+                      notebooks.selectinload(SubmittedNotebook.notebook),
+                      notebooks.selectinload(SubmittedNotebook.grades).selectinload(GradeRecord.cell),
+                      notebooks.selectinload(SubmittedNotebook.comments).selectinload(CommentRecord.cell)))
+    found = query.all()
+    return found if students is None else [s for s in found if s.student.id in students]
 
 
 def _apply_extension(course: Course, gb: Gradebook, assignment: str, student: str) -> None:
@@ -167,61 +183,63 @@ def _apply_extension(course: Course, gb: Gradebook, assignment: str, student: st
         gb.grant_extension(assignment, student, hours=hours)
 
 
-def _assign_penalties(course: Course, gb: Gradebook, submission: SubmittedAssignment) -> None:
+def _assign_penalties(policy: LatePenalty, submission: SubmittedAssignment) -> None:
     """nbgrader's rule (each notebook's penalty from its score), with this course's policy."""
-    policy = LatePenalty(config=course.config)
     late = submission.total_seconds_late
     for notebook in submission.notebooks:
         lost = policy.late_submission_penalty(submission.student.id, notebook.score, late) if late > 0 else None
-        notebook.late_submission_penalty = None if lost is None else min(max(lost, 0.0), notebook.score)
+        penalty = None if lost is None else min(max(lost, 0.0), notebook.score)
+        if notebook.late_submission_penalty != penalty:
+            notebook.late_submission_penalty = penalty
 
 
 # -- reading --------------------------------------------------------------------------------
 def grades(course: Course, assignment: str, students: list[str] | None = None, sync: bool = True) -> list[Grade]:
     """Every registered student's grade on ``assignment`` (``missing`` without a submission),
     late penalties brought up to date first unless ``sync`` is False (the caller just did)."""
-    course.assignment(assignment)
+    spec = course.assignment(assignment)
     if not has_assignment(course, assignment):
         raise CourseError(f"{assignment!r} has not been graded yet: run `autograder grade {assignment}` first")
     if sync:
         sync_schedule(course, assignment, students)
+    orders = {name: _cell_order(spec.sections(name)) for name in spec.notebooks}
     found: list[Grade] = []
     with _open(course) as gb:
         max_score = float(gb.find_assignment(assignment).max_score)
+        submitted = {s.student.id: s for s in _submissions(gb, assignment, students)}
         for student in sorted(s.id for s in gb.students):
             if students is not None and student not in students:
                 continue
-            try:
-                submission = gb.find_submission(assignment, student)
-            except MissingEntry:
+            if student in submitted:
+                found.append(_grade(course, submitted[student], max_score, orders))
+            else:
                 found.append(Grade(student, assignment, Status.MISSING, max_score))
-                continue
-            found.append(_grade(course, submission, max_score))
     return found
 
 
-def _grade(course: Course, submission: SubmittedAssignment, max_score: float) -> Grade:
+def _grade(course: Course, submission: SubmittedAssignment, max_score: float,
+           orders: dict[str, Callable[[str], int]]) -> Grade:
     student, assignment = submission.student.id, submission.assignment.name
     path = course.results_path(student, assignment)
     result = SubmissionResult.from_json(json.loads(path.read_text())) if path.is_file() else None
     cells, comments, ids = [], [], {}
     for notebook in sorted(submission.notebooks, key=lambda n: n.notebook.name):
         ids[notebook.notebook.name] = notebook.id
-        order = _cell_order(course, assignment, notebook.notebook.name)
-        for grade in sorted(notebook.grades, key=lambda g: order(g.name)):
-            cells.append(CellGrade(grade.name, float(grade.max_score), grade.auto_score, grade.manual_score,
+        order = orders.get(notebook.notebook.name, _cell_order({}))
+        for grade in sorted(notebook.grades, key=lambda g: order(g.cell.name)):
+            cells.append(CellGrade(grade.cell.name, float(grade.cell.max_score), grade.auto_score, grade.manual_score,
                                    float(grade.extra_credit or 0.0)))
-        comments += [(c.name, c.manual_comment) for c in sorted(notebook.comments, key=lambda c: order(c.name))
+        comments += [(c.cell.name, c.manual_comment) for c in sorted(notebook.comments, key=lambda c: order(c.cell.name))
                      if c.manual_comment]
     status = result.status if result else Status.GRADED
     return Grade(student, assignment, status, max_score, cells, float(submission.late_submission_penalty or 0.0),
                  float(submission.total_seconds_late), _utc(submission.timestamp), comments, result, ids)
 
 
-def _cell_order(course: Course, assignment: str, notebook: str) -> Callable[[str], int]:
+def _cell_order(sections: dict[str, str]) -> Callable[[str], int]:
     """A sort key putting a notebook's cells in the order students see them."""
-    names = list(course.assignment(assignment).sections(notebook))
-    return lambda name: names.index(name) if name in names else len(names)
+    position = {name: index for index, name in enumerate(sections)}
+    return lambda name: position.get(name, len(position))
 
 
 def _utc(when: datetime | None) -> datetime | None:
