@@ -44,14 +44,15 @@ def _grade(course: Course, args: argparse.Namespace, students: list[str] | None 
     overrides = {"DockerRunner": {"gpus": args.gpus}} if args.gpus else {}
     if overrides:
         course = Course(course.root, overrides)
-    options = BatchOptions(args.runner, args.workers, args.lang)
+    options = BatchOptions(args.runner, args.workers, args.lang, args.scheduler)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console) as bar:
         task = bar.add_task(f"grading {args.assignment}", total=None)
         results = engine.grade(course, args.assignment, options, students, engine.Progress(
             warning=lambda text: bar.console.print(f"[bold red]WARNING: {text}[/bold red]"),
             started=lambda total: bar.update(task, total=total),
-            result=lambda result: bar.advance(task)))
+            result=lambda result: bar.advance(task),
+            notice=lambda text: bar.console.print(text)))
     stats = phase_statistics(results)
     if stats:
         console.print("phases (median / p95 s): " + " · ".join(
@@ -124,6 +125,11 @@ def _positive(text: str) -> int:
     return value
 
 
+_SCHEDULER_HELP = ("grade on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786), recording results "
+                   "here; its workers run `dask worker ADDRESS --nthreads 1 --preload autograder.cluster.worker "
+                   "--course PATH` (default: c.Autograder.scheduler; an empty ADDRESS grades on this machine)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="autograder", description=__doc__)
     parser.add_argument("--course", help="course directory (default: the one containing the current directory)")
@@ -140,6 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=LANGUAGES, help="feedback language (default: course setting)")
     p.add_argument("--student", action="append", help="grade only this student (repeatable)")
     p.add_argument("--gpus", help="docker runner: GPUs for each container: all, a count, or none")
+    p.add_argument("--scheduler", metavar="ADDRESS", help=_SCHEDULER_HELP)
     p.set_defaults(func=cmd_grade)
 
     p = sub.add_parser("feedback", help="write one HTML report per student")
@@ -160,6 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=_positive, default=2, help="submissions graded in parallel (at least 1)")
     p.add_argument("--lang", choices=LANGUAGES)
     p.add_argument("--gpus", help="docker runner: GPUs for each container: all, a count, or none")
+    p.add_argument("--scheduler", metavar="ADDRESS", help=_SCHEDULER_HELP + " Its workers' --course is the demo folder.")
     p.set_defaults(func=cmd_demo)
 
     image.add_parser(sub)

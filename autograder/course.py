@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import nbformat
 from nbgrader.coursedir import CourseDirectory
-from traitlets import Float, Int, TraitError, Unicode, validate
+from traitlets import Float, Int, List, TraitError, Unicode, validate
 from traitlets.config import Config, Configurable, PyFileConfigLoader
 
 from autograder.messages import LANGUAGES
@@ -56,6 +56,12 @@ class Autograder(Configurable):
                               "Empty: kept in .autograder/secret, created before the first grading.").tag(config=True)
     max_message_bytes = Int(64 * 1024 * 1024, help="Cap on any message from the sandbox.").tag(config=True)
     max_output_chars = Int(20_000, help="Characters of cell output kept in graded notebooks.").tag(config=True)
+    scheduler = Unicode("", help="Address of the Dask scheduler (tcp://host:8786) whose grading hosts grade "
+                                 "every submission; `autograder grade --scheduler` overrides it. "
+                                 "Empty: grade on this machine.").tag(config=True)
+    gpu_assignments = List(Unicode(), help="Assignments graded only on Dask workers that advertise a GPU "
+                                           "(`dask worker ... --resources GPU=1`); grading one on a cluster "
+                                           "without such a worker stops before anything is graded.").tag(config=True)
 
     @validate("lang")
     def _valid_lang(self, proposal: Any) -> str:
