@@ -133,13 +133,13 @@ def _exclusive(folder: Path) -> Iterator[None]:
 
 
 def _log_with_dask() -> None:
-    """Grading lines go where the worker's own lines go (its standard error, by default)."""
+    """Grading lines go where the worker's own lines go (its standard error, by default), unless
+    the process already logs somewhere (a worker inside another program)."""
     ours, dask = logging.getLogger("autograder"), logging.getLogger("distributed")
-    if not ours.handlers:
+    if not ours.handlers and not logging.getLogger().handlers:
         for handler in dask.handlers:
             ours.addHandler(handler)
         ours.setLevel(logging.INFO)
-        ours.propagate = False
 
 
 def _course_root(context: click.Context, parameter: click.Parameter, value: str) -> str:
