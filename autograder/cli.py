@@ -167,7 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=_positive, default=2, help="submissions graded in parallel (at least 1)")
     p.add_argument("--lang", choices=LANGUAGES)
     p.add_argument("--gpus", help="docker runner: GPUs for each container: all, a count, or none")
-    p.add_argument("--scheduler", metavar="ADDRESS", help=_SCHEDULER_HELP + " Its workers' --course is the demo folder.")
+    p.add_argument("--scheduler", metavar="ADDRESS", help=_SCHEDULER_HELP + "; the workers' --course is the demo folder")
     p.set_defaults(func=cmd_demo)
 
     image.add_parser(sub)

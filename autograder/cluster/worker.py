@@ -51,6 +51,7 @@ class GradingPlugin(WorkerPlugin):
 
     def __init__(self, root: str) -> None:
         self.root = root
+        self._where = root   # this worker's address and checkout, once it is set up
         self._course = Course(Path(root))
         self._contexts: dict[tuple[str, str], Context] = {}
         self._versions: dict[str, Versions] = {}
@@ -58,6 +59,7 @@ class GradingPlugin(WorkerPlugin):
         self._lock = threading.Lock()
 
     def setup(self, worker: Worker) -> None:
+        self._where = f"{worker.address} ({self.root})"
         use_kernel_settings()
         _log_with_dask()
         if worker.state.nthreads != 1:
@@ -88,7 +90,7 @@ class GradingPlugin(WorkerPlugin):
             expected = Versions.from_json(request["versions"])
             differences = expected.differences(self._versions_of(assignment), assignment)
             if differences:
-                raise VersionMismatch(f"grading host {self.root} differs from the batch in "
+                raise VersionMismatch(f"grading worker {self._where} differs from the batch in "
                                       + "; ".join(differences))
             context = replace(self._context(assignment, request["runner"]), lang=request["lang"])
             graded = grade_submission(context, student, task.submitted_work(request),
