@@ -57,3 +57,8 @@ c.DockerRunner.image = "autograder-grading:cpu"
 c.DockerRunner.cpus = 1.0
 c.DockerRunner.gpus = "none"
 c.DockerRunner.warm = 1
+# Grading across machines (README, "Grading across machines"): the Dask scheduler whose
+# grading hosts grade every submission (empty: this machine), and the assignments graded
+# only on workers started with `--resources GPU=1`.
+c.Autograder.scheduler = ""
+c.Autograder.gpu_assignments = []

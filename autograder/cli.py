@@ -49,7 +49,8 @@ def _grade(course: Course, args: argparse.Namespace, students: list[str] | None 
     overrides = {"DockerRunner": {"gpus": args.gpus}} if args.gpus else {}
     if overrides:
         course = Course(course.root, overrides)
-    options = BatchOptions(args.runner, args.workers, args.lang, regrade=getattr(args, "regrade", False))
+    options = BatchOptions(args.runner, args.workers, args.lang, args.scheduler,
+                           regrade=getattr(args, "regrade", False))
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console) as bar:
         task = bar.add_task(f"grading {args.assignment}", total=None)
@@ -58,7 +59,8 @@ def _grade(course: Course, args: argparse.Namespace, students: list[str] | None 
             started=lambda total: bar.update(task, total=total),
             result=lambda result: bar.advance(task),
             moved=lambda change: bar.console.print(
-                f"{change.student}: {points(change.before)} → {points(change.after)}")))
+                f"{change.student}: {points(change.before)} → {points(change.after)}"),
+            notice=lambda text: bar.console.print(text)))
     stats = phase_statistics(results)
     if stats:
         console.print("phases (median / p95 s): " + " · ".join(
@@ -173,6 +175,11 @@ def _positive(text: str) -> int:
     return value
 
 
+_SCHEDULER_HELP = ("grade on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786), recording results "
+                   "here; its workers run `dask worker ADDRESS --nthreads 1 --preload autograder.cluster.worker "
+                   "--course PATH` (default: c.Autograder.scheduler; an empty ADDRESS grades on this machine)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="autograder", description=__doc__)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -197,6 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--regrade", action="store_true",
                    help="grade every submission again, also those unchanged since they were last graded")
     p.add_argument("--gpus", help=gpus_help)
+    p.add_argument("--scheduler", metavar="ADDRESS", help=_SCHEDULER_HELP)
     p.set_defaults(func=cmd_grade)
 
     p = sub.add_parser("feedback", help="generate each student's report with nbgrader (and release it)")
@@ -229,6 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=_positive, default=2, help="submissions graded in parallel (at least 1)")
     p.add_argument("--lang", choices=LANGUAGES, help=lang_help)
     p.add_argument("--gpus", help=gpus_help)
+    p.add_argument("--scheduler", metavar="ADDRESS", help=_SCHEDULER_HELP + "; the workers' --course is the demo folder")
     p.set_defaults(func=cmd_demo)
 
     image.add_parser(sub)

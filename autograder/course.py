@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import nbformat
 from nbgrader.coursedir import CourseDirectory
-from traitlets import Dict, Float, Int, TraitError, Unicode, validate
+from traitlets import Dict, Float, Int, List, TraitError, Unicode, validate
 from traitlets.config import Config, Configurable, PyFileConfigLoader
 
 from autograder.messages import LANGUAGES
@@ -71,6 +71,12 @@ class Autograder(Configurable):
                              "report links each flagged submission there.").tag(config=True)
     extensions = Dict(value_trait=Dict(value_trait=Float()),
                       help="Extra hours per student: {'rnn': {'ana': 48}}; 0 removes an extension.").tag(config=True)
+    scheduler = Unicode("", help="Address of the Dask scheduler (tcp://host:8786) whose grading hosts grade "
+                                 "every submission; `autograder grade --scheduler` overrides it. "
+                                 "Empty: grade on this machine.").tag(config=True)
+    gpu_assignments = List(Unicode(), help="Assignments graded only on Dask workers that advertise a GPU "
+                                           "(`dask worker ... --resources GPU=1`); grading one on a cluster "
+                                           "without such a worker stops before anything is graded.").tag(config=True)
 
     @validate("lang")
     def _valid_lang(self, proposal: Any) -> str:

@@ -51,16 +51,19 @@ class Progress:
     started: Callable[[int], None] = lambda total: None        # how many submissions will be graded
     result: Callable[[SubmissionResult], None] = lambda result: None
     moved: Callable[[gradebook.Change], None] = lambda change: None   # a regrade changed a final grade
+    notice: Callable[[str], None] = lambda text: None          # where to watch the batch (a dashboard)
 
 
 @dataclass(frozen=True)
 class BatchOptions:
-    """One grading run: which runner, how many workers, which language (None: the course's)."""
+    """One grading run: which runner, how many workers, which language (None: the course's), which
+    Dask scheduler grades it (None: the course's ``c.Autograder.scheduler``; empty: this machine)."""
 
     runner: str = "local"
     workers: int = 1
     lang: str | None = None
     regrade: bool = False   # grade submissions that did not change since they were last graded too
+    scheduler: str | None = None
 
 
 _WORKER: dict[str, Context] = {}
@@ -231,6 +234,12 @@ def _run(course: Course, assignment: str, options: BatchOptions,
         results[graded.result.student] = graded.result
         progress.result(graded.result)
 
+    scheduler = course.settings.scheduler if options.scheduler is None else options.scheduler
+    if scheduler:
+        from autograder.cluster.client import grade_on_cluster
+
+        grade_on_cluster(course, assignment, options, scheduler, work, done, progress)
+        return [results[s] for s in sorted(results)]
     retry = _pool(course, assignment, options, work, options.workers, done, attempt=1)
     if retry:
         # Alone: one worker, nothing else grading, so only the submission's own code is timed.
