@@ -145,7 +145,7 @@ def cluster(tmp_path_factory, rnn_class) -> Iterator[Cluster]:
 @pytest.mark.e2e
 def test_a_class_graded_on_the_cluster_gets_the_local_grades(rnn_class, rnn_local, cluster) -> None:
     notices: list[str] = []
-    results = grade(rnn_class, "rnn", BatchOptions(lang="es", scheduler=cluster.address),
+    results = grade(rnn_class, "rnn", BatchOptions(lang="es", scheduler=cluster.address, regrade=True),
                     progress=Progress(notice=notices.append))
     assert _grades(results) == _grades(list(rnn_local[1].values()))
     assert any(f"http://127.0.0.1:{cluster.dashboard}/status" in notice for notice in notices)
@@ -166,7 +166,7 @@ def test_a_worker_killed_mid_batch_costs_no_submission(rnn_class, rnn_local, clu
 
     def batch() -> None:
         try:
-            outcome["results"] = grade(rnn_class, "rnn", BatchOptions(lang="es", scheduler=cluster.address),
+            outcome["results"] = grade(rnn_class, "rnn", BatchOptions(lang="es", scheduler=cluster.address, regrade=True),
                                        SUBSET, Progress(result=lambda r: recorded.append(r.student)))
         except BaseException as exc:  # noqa: BLE001 - re-raised in the test's thread below
             outcome["error"] = exc
@@ -195,7 +195,7 @@ def test_a_gpu_assignment_runs_only_where_a_gpu_is_advertised(rnn_class, rnn_loc
     students = ["ana", "bruno", "carla"]
     recorded: list[str] = []
     with pytest.raises(CourseError, match=r"(?s)none of the \d workers.*--resources GPU=1"):
-        grade(gpu_course, "rnn", BatchOptions(lang="es", scheduler=cluster.address), students,
+        grade(gpu_course, "rnn", BatchOptions(lang="es", scheduler=cluster.address, regrade=True), students,
               Progress(result=lambda r: recorded.append(r.student)))
     assert recorded == []
 
@@ -204,7 +204,7 @@ def test_a_gpu_assignment_runs_only_where_a_gpu_is_advertised(rnn_class, rnn_loc
     cluster.start_worker("gpu-1", cluster.folder / "host-course", "--resources", "GPU=1")
     try:
         cluster.wait_for_workers(3)
-        results = grade(gpu_course, "rnn", BatchOptions(lang="es", scheduler=cluster.address), students)
+        results = grade(gpu_course, "rnn", BatchOptions(lang="es", scheduler=cluster.address, regrade=True), students)
         gpu_log = cluster.log("gpu-1")
     finally:
         cluster.stop("gpu-1")
