@@ -303,3 +303,21 @@ def _plain(value: object) -> bool:
     if isinstance(value, list):
         return all(_plain(v) for v in value)
     return value is None or isinstance(value, (str, bytes, int, float, bool))
+
+
+@pytest.mark.e2e
+def test_a_tensorflow_assignment_graded_on_the_cluster_gets_the_local_grades(graded_class, tmp_path) -> None:
+    local_demo, local = graded_class("gan")
+    students = [s for s in ("ana", "bruno", "carla") if s in local]
+    demo = build_class(COURSE, "gan", tmp_path / "course")
+    demo.secret_path.parent.mkdir(mode=0o700)
+    shutil.copy(local_demo.secret_path, demo.secret_path)
+    running = Cluster(tmp_path)
+    running.start_scheduler()
+    try:
+        running.start_worker("tf-1", _worker_checkout(demo, tmp_path / "host-course"))
+        running.wait_for_workers(1)
+        results = grade(demo, "gan", BatchOptions(lang="es", scheduler=running.address), students)
+    finally:
+        running.close()
+    assert _grades(results) == _grades([local[s] for s in students])
