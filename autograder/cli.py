@@ -49,7 +49,7 @@ def _grade(course: Course, args: argparse.Namespace, students: list[str] | None 
     overrides = {"DockerRunner": {"gpus": args.gpus}} if args.gpus else {}
     if overrides:
         course = Course(course.root, overrides)
-    options = BatchOptions(args.runner, args.workers, args.lang, args.scheduler,
+    options = BatchOptions(args.runner, args.workers, args.lang, scheduler=args.scheduler,
                            regrade=getattr(args, "regrade", False))
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console) as bar:
