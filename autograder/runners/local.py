@@ -38,6 +38,11 @@ from autograder.runners.base import (CONNECTION_NAME, FILES_NAME, KERNEL_HOME, S
 from autograder.sandbox.pool import write_start_request
 
 
+def _package() -> Path:
+    """The grader's own ``autograder`` package, which the sandbox mounts read-only."""
+    return Path(autograder.__file__).resolve().parent
+
+
 @dataclass
 class _LocalSlot(Slot):
     process: subprocess.Popen[bytes] | None = field(default=None)
@@ -104,7 +109,12 @@ class LocalRunner(Runner):
 
     def environment(self, slot: Slot) -> dict[str, str]:
         env = kernel_environment(slot.directory / SOCKET_NAME)
-        if not self.sandbox_prefix(slot.directory):
+        if self.sandbox_prefix(slot.directory):
+            # The sandbox binds only the grader's own copy of the package: import that one, not
+            # the copy the interpreter's site-packages name (an editable install of another
+            # checkout would not be mounted).
+            env["PYTHONPATH"] = str(_package().parent)
+        else:
             env["HOME"] = str(slot.directory / "home")
         return env
 
@@ -151,8 +161,7 @@ class LocalRunner(Runner):
                 args += ["--symlink", os.readlink(path), path]
             elif os.path.isdir(path):
                 args += ["--ro-bind", path, path]
-        package = Path(autograder.__file__).resolve().parent
-        readable = sorted({sys.base_prefix, sys.prefix, str(package), *self.extra_ro_paths})
+        readable = sorted({sys.base_prefix, sys.prefix, str(_package()), *self.extra_ro_paths})
         # Parents of bound paths are created world-traversable, whatever they are on the host.
         parents = sorted({str(p) for path in readable for p in Path(path).parents if str(p) != "/"}, key=len)
         for parent in parents:
