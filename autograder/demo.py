@@ -58,17 +58,23 @@ def student_notebook(assignment: Assignment, notebook: str, submission: Submissi
     return released
 
 
-def build_class(course: Course, assignment_name: str, target: Path) -> Course:
-    """Copy the assignment into a fresh course at ``target``, release it, add the submissions."""
-    from autograder.release import generate
-
+def scratch_course(course: Course, assignment_name: str, target: Path) -> Course:
+    """A fresh course at ``target`` with ``course``'s settings and one assignment's source and
+    reference, nothing generated yet."""
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
     shutil.copy(course.root / "nbgrader_config.py", target / "nbgrader_config.py")
     for part in ("source", "reference"):
         shutil.copytree(course.root / part / assignment_name, target / part / assignment_name)
-    demo = Course(target)
+    return Course(target)
+
+
+def build_class(course: Course, assignment_name: str, target: Path) -> Course:
+    """Copy the assignment into a fresh course at ``target``, release it, add the submissions."""
+    from autograder.release import generate
+
+    demo = scratch_course(course, assignment_name, target)
     assignment = demo.assignment(assignment_name)
     generate(demo, assignment)
     for submission in submissions(assignment):
