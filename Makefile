@@ -8,12 +8,17 @@ STAMP := $(VENV)/.installed
 
 setup: system $(STAMP)
 
-# bubblewrap isolates the local runner; install it when missing and we are allowed to.
+# bubblewrap isolates the local runner; chromium and its driver run the browser tests
+# (tests/test_browser.py). Install what is missing when we are allowed to.
 system:
 	@command -v bwrap >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap; \
 	  else echo "WARNING: bubblewrap missing; install it (apt-get install bubblewrap) for full isolation"; fi; }
+	@{ command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; } || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+	  else echo "WARNING: chromium or chromedriver missing; install them (apt-get install chromium chromium-driver) for the browser tests"; fi; }
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
