@@ -146,6 +146,7 @@ class Browser:
         for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                          "--window-size=1400,1000"):
             options.add_argument(argument)
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
         # A given driver path means Selenium Manager is never asked for one.
         self.driver: WebDriver = webdriver.Chrome(service=Service(executable_path=chromedriver), options=options)
         self.shots = shots
@@ -187,6 +188,10 @@ class Browser:
 
     def center(self, element: WebElement) -> None:
         self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+
+    def console_errors(self) -> list[str]:
+        """JavaScript errors (and failed loads) the page reported since the last call."""
+        return [entry["message"] for entry in self.driver.get_log("browser") if entry["level"] == "SEVERE"]
 
     def quit(self) -> None:
         self.driver.quit()

@@ -139,3 +139,31 @@ def test_a_broken_roster_is_explained(tmp_path: Path) -> None:
     (root / "roster.csv").write_text("email\nana@uni.es\n")
     with pytest.raises(CourseError, match="'student' column"):
         roster.load(Course(root))
+
+
+@pytest.mark.e2e
+@pytest.mark.browser
+def test_the_report_opens_in_a_browser_without_errors(graded: Course) -> None:
+    from browser_support import Browser, browser_paths
+
+    paths = browser_paths()
+    if paths is None:
+        pytest.skip("chromium or chromedriver is not installed (make system installs them as root)")
+    shots = COURSE.root / "build" / "report"
+    shots.mkdir(parents=True, exist_ok=True)
+    page = shots / "rnn.html"
+    page.write_text(assignment_page(graded, "rnn", "es"), encoding="utf-8")
+    browser = Browser(*paths, shots)
+    try:
+        browser.driver.set_window_size(1200, 2400)
+        browser.tab("report", page.as_uri())
+        browser.visible("svg", "the score histogram")
+        charts = browser.driver.execute_script(
+            "return [...document.querySelectorAll('svg')].filter(s => s.getBoundingClientRect().width > 100).length")
+        broken = browser.driver.execute_script(
+            "return [...document.images].filter(i => !i.complete || i.naturalWidth === 0).length")
+        browser.shot("class-report")
+        errors = browser.console_errors()
+    finally:
+        browser.quit()
+    assert charts >= 2 and broken == 0 and errors == []

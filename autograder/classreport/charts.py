@@ -38,7 +38,7 @@ def histogram(dist: Distribution, labels: dict[str, str]) -> str:
                        label=f"{name} {value:.2f}" if name else None)
         ax.set_xlabel(labels["score"])
         ax.set_ylabel(labels["students"])
-        ax.legend(frameon=False, loc="upper left")
+        ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
         return _svg(fig)
 
 

@@ -129,6 +129,7 @@ def _checks_table(grades: list[Grade], titles: dict[str, str], lang: str) -> str
 
 
 def _mistakes_table(course: Course, assignment: str, grades: list[Grade], titles: dict[str, str], lang: str) -> str:
+    """One row per named mistake (students who made it anywhere), with where it showed and how often."""
     found = stats.mistakes(grades)
     if not found:
         return f"<p>{messages.text('class_none', lang)}</p>"
@@ -136,17 +137,24 @@ def _mistakes_table(course: Course, assignment: str, grades: list[Grade], titles
     short = mistake_titles(course, assignment, lang)
     cells_of = {v.id: c.grade_id for g in grades if g.result for c in g.result.cells for v in c.checks}
     ran = sum(1 for g in grades if g.result is not None and g.status is not Status.MISSING) or 1
+    grouped: dict[str, list[stats.MistakeCount]] = {}
+    for entry in found:
+        grouped.setdefault(entry.mistake, []).append(entry)
+    order = sorted(grouped, key=lambda m: (-len({s for e in grouped[m] for s in e.students}), m))
     head = "".join(f"<th>{messages.text(k, lang)}</th>" for k in (
         "class_mistake", "report_section", "class_students", "class_who"))
     body = []
-    for entry in found:
-        who = ", ".join(entry.students[:12]) + (" …" if len(entry.students) > 12 else "")
-        title, message = short(entry.mistake), full.get(entry.mistake, "")
+    for mistake in order:
+        students = sorted({s for entry in grouped[mistake] for s in entry.students})
+        position = {cell: index for index, cell in enumerate(titles)}
+        entries = sorted(grouped[mistake], key=lambda e: position.get(cells_of.get(e.check, ""), len(position)))
+        where = "<br>".join(f"{escape(titles.get(cells_of.get(e.check, ''), e.check))} ({len(e.students)})"
+                            for e in entries)
+        who = ", ".join(students[:12]) + (" …" if len(students) > 12 else "")
+        title, message = short(mistake), full.get(mistake, "")
         detail = f"<br><span class='muted'>{escape(message)}</span>" if message.rstrip(".") != title else ""
-        body.append(f"<tr><td><b>{escape(title)}</b>{detail}</td>"
-                    f"<td>{escape(titles.get(cells_of.get(entry.check, ''), entry.check))}</td>"
-                    f"<td class=n>{len(entry.students)} ({len(entry.students) / ran:.0%})</td>"
-                    f"<td>{escape(who)}</td></tr>")
+        body.append(f"<tr><td><b>{escape(title)}</b>{detail}</td><td>{where}</td>"
+                    f"<td class=n>{len(students)} ({len(students) / ran:.0%})</td><td>{escape(who)}</td></tr>")
     return f"<table><tr>{head}</tr>{''.join(body)}</table>"
 
 
