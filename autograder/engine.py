@@ -1,8 +1,10 @@
 """Grade a whole class: worker processes that each build their runner once, and one recorder.
 
-The batch checks the runner, registers the assignment in the gradebook, creates the course
-secret before any worker starts, reads each submission folder as hostile data, then grades
-in worker processes (:func:`autograder.pipeline.grade_submission`). This process alone writes
+The batch checks the runner, collects new submissions from the exchange, registers the
+assignment in the gradebook, creates the course secret before any worker starts, reads each
+submission folder as hostile data, leaves out submissions graded before with the same answer
+key, then grades the rest in worker processes (:func:`autograder.pipeline.grade_submission`),
+or on a Dask cluster (:mod:`autograder.cluster`). This process alone writes
 the course directory: graded notebooks, ``results.json`` and the gradebook, as each result
 arrives. A worker that dies costs only its submission; a submission stopped by the wall clock
 alone is regraded once with nothing else running before ``timeout`` is recorded. Nothing here
