@@ -126,4 +126,18 @@ def rnn_seq2vec(x, h0, Wx, Wh, b):
 while True:
     pass
 """}, status=Status.TIMEOUT),
+    Submission("ulises", "ReLU en lugar de tanh", cells={
+        "rnn_step_forward": _STEP_SIGNATURE + "    return np.maximum(0, x @ Wx + prev_h @ Wh + b)\n"},
+        expect={"rnn.rnn_step_forward": "rnn.relu_activation"}),
+    Submission("valeria", "sin el término recurrente", cells={
+        "rnn_step_forward": _STEP_SIGNATURE + "    return np.tanh(x @ Wx + b)\n"},
+        expect={"rnn.rnn_step_forward": "rnn.no_recurrence"}),
+    Submission("walter", "h[-1]: el último ejemplo del lote, no el último paso", cells={"rnn_seq2vec": """\
+def rnn_seq2vec(x, h0, Wx, Wh, b):
+    return rnn_forward(x, h0, Wx, Wh, b)[-1]
+"""}, expect={"rnn.rnn_seq2vec": "rnn.seq2vec_last_example"}),
+    Submission("ximena", "devuelve el primer estado", cells={"rnn_seq2vec": """\
+def rnn_seq2vec(x, h0, Wx, Wh, b):
+    return rnn_forward(x, h0, Wx, Wh, b)[:, 0, :]
+"""}, expect={"rnn.rnn_seq2vec": "rnn.seq2vec_first_step"}),
 ]
