@@ -23,7 +23,7 @@ from traitlets.config import Config
 
 from autograder.course import Course, CourseError
 from autograder.gradebook import find_alembic
-from autograder.submission import TIMESTAMP_FILE, copy_submission
+from autograder.submission import TIMESTAMP_FILE, SubmissionError, copy_submission
 
 log = logging.getLogger(__name__)
 
@@ -38,19 +38,26 @@ class SafeCollect(ExchangeCollect):
     """nbgrader's collect, copying each inbound folder as hostile data."""
 
     def do_copy(self, src: str, dest: str, log: logging.Logger | None = None) -> None:
-        copy_submission(Path(src), Path(dest))
+        try:
+            copy_submission(Path(src), Path(dest))
+        except SubmissionError:
+            # The inbound entry is itself a link or not a folder: collect nothing of it (grading
+            # then reports the notebook missing) rather than stop collecting the whole class.
+            Path(dest).mkdir(parents=True, exist_ok=True)
+            logging.getLogger(__name__).warning("%s is not a folder; nothing collected from it", src)
         _trust_timestamp(Path(src), Path(dest))
 
 
 def _trust_timestamp(src: Path, dest: Path) -> None:
     """Keep nbgrader's timestamp unless the student wrote one earlier than the folder itself
-    changed (the kernel sets a change time; no user can set it back)."""
+    changed (the kernel sets a change time; no user can set it back), and make sure the copy's
+    timestamp.txt is a regular file: nbgrader reads it on every later collect."""
     from nbgrader.utils import parse_utc
 
     changed = datetime.fromtimestamp(os.lstat(src).st_ctime, UTC)
     path = dest / TIMESTAMP_FILE
     try:
-        claimed = parse_utc(path.read_text()[:100].strip()).replace(tzinfo=UTC)
+        claimed = parse_utc(_read_regular(path).strip()).replace(tzinfo=UTC)
     except (OSError, ValueError, OverflowError):
         claimed = None
     if claimed is None or (changed - claimed).total_seconds() > CLOCK_SLACK_SECONDS:
@@ -58,6 +65,16 @@ def _trust_timestamp(src: Path, dest: Path) -> None:
                     src.name, claimed, changed)
         path.unlink(missing_ok=True)
         path.write_text(changed.strftime("%Y-%m-%d %H:%M:%S.%f %Z"))
+
+
+def _read_regular(path: Path) -> str:
+    """At most 100 characters of ``path`` if it is a regular file; a link or FIFO (recreated, never
+    followed) raises OSError instead of being opened."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise OSError(f"{path.name} is not a regular file")
+        return handle.read(100).decode("utf-8", "replace")
 
 
 def _api(course: Course, extra: dict | None = None) -> NbGraderAPI:

@@ -234,3 +234,16 @@ def test_a_kernel_that_stops_mid_check_is_not_reported_as_tampering(tmp_path: Pa
         client.sendall(b"\x00\x00\x00\x00\x00\x00\x01\x00{\"type\"")   # interrupted mid-frame
         client.close()
     assert session.flags == []
+
+
+def test_planted_links_and_fifos_in_the_inbound_folder_never_stop_or_fool_collect(tmp_path: Path) -> None:
+    inbound = tmp_path / "inbound"
+    (inbound / "ana+rnn+1").mkdir(parents=True)
+    os.mkfifo(inbound / "ana+rnn+1" / "timestamp.txt")             # would block a plain read
+    os.symlink("/etc", inbound / "bruno+rnn+1")                       # the entry itself is a link
+    collect = exchange.SafeCollect.__new__(exchange.SafeCollect)
+    for name in ("ana+rnn+1", "bruno+rnn+1"):
+        exchange.SafeCollect.do_copy(collect, str(inbound / name), str(tmp_path / name))
+        stamp = tmp_path / name / "timestamp.txt"
+        assert stamp.is_file() and not stamp.is_symlink()
+    assert sorted(p.name for p in (tmp_path / "bruno+rnn+1").iterdir()) == ["timestamp.txt"]
