@@ -118,7 +118,8 @@ def check_students(course: Course, assignment: str, students: list[str]) -> list
     return students
 
 
-def record(course: Course, graded: Graded, work: SubmittedWork | SubmissionError) -> gradebook.Change | None:
+def record(course: Course, graded: Graded, work: SubmittedWork | SubmissionError,
+           answer_key: str) -> gradebook.Change | None:
     """Write a result where nbgrader and the TAs see it: graded notebooks, results.json, gradebook.
     Returns the change of the student's final grade when this regrade moved it."""
     began = time.monotonic()
@@ -134,7 +135,7 @@ def record(course: Course, graded: Graded, work: SubmittedWork | SubmissionError
         for item in work.files:
             if item.path in NBGRADER_FILES:
                 write_atomic(folder / item.path, item.data[:200].decode("utf-8", "replace"))
-        result.graded_digest = graded_digest(assignment, work)
+        result.graded_digest = graded_digest(answer_key, work)
     timestamp = work.timestamp() if isinstance(work, SubmittedWork) else None
     change = gradebook.record(course, result, assignment.notebooks, timestamp)
     result.timings.recording = round(time.monotonic() - began, 4)
@@ -146,8 +147,9 @@ def record(course: Course, graded: Graded, work: SubmittedWork | SubmissionError
 NBGRADER_FILES = ("timestamp.txt", "submission_secret.txt")
 
 
-def graded_digest(assignment: Assignment, work: SubmittedWork) -> str:
-    return hashlib.sha256(f"{work.digest()}\0{assignment.reference_digest()}".encode()).hexdigest()
+def graded_digest(answer_key: str, work: SubmittedWork) -> str:
+    """What a result was graded from: the submission and the answer key's digest."""
+    return hashlib.sha256(f"{work.digest()}\0{answer_key}".encode()).hexdigest()
 
 
 def _placeholder(assignment: Assignment, name: str, result: SubmissionResult) -> str:
@@ -193,12 +195,13 @@ def grade(course: Course, assignment_name: str, options: BatchOptions, students:
     gradebook.sync_schedule(course, assignment_name)
     course.ensure_secret()
     work = {s: _read(course, s, assignment_name, assignment.notebooks) for s in todo}
-    unchanged = {} if options.regrade else _unchanged(course, assignment, work)
+    answer_key = assignment.reference_digest()  # once per batch: it reads every answer-key file
+    unchanged = {} if options.regrade else _unchanged(course, assignment, answer_key, work)
     if unchanged:
         progress.warning(messages.text("unchanged", lang, count=len(unchanged)))
     work = {s: w for s, w in work.items() if s not in unchanged}
     progress.started(len(work))
-    results = _run(course, assignment_name, options, work, progress) + list(unchanged.values())
+    results = _run(course, assignment_name, options, work, progress, answer_key) + list(unchanged.values())
     if students is None:
         max_score = gradebook.max_score(course, assignment_name)
         for student in sorted(set(gradebook.registered_students(course)) - set(todo)):
@@ -206,14 +209,14 @@ def grade(course: Course, assignment_name: str, options: BatchOptions, students:
     return sorted(results, key=lambda r: r.student)
 
 
-def _unchanged(course: Course, assignment: Assignment,
+def _unchanged(course: Course, assignment: Assignment, answer_key: str,
                work: dict[str, SubmittedWork | SubmissionError]) -> dict[str, SubmissionResult]:
     """Results still current: the same submission graded with the same answer key."""
     found = {}
     for student, submitted in work.items():
         if isinstance(submitted, SubmittedWork):
             previous = load_result(course, student, assignment.name)
-            if previous and previous.graded_digest == graded_digest(assignment, submitted):
+            if previous and previous.graded_digest == graded_digest(answer_key, submitted):
                 found[student] = previous
     return found
 
@@ -226,11 +229,12 @@ def _read(course: Course, student: str, assignment: str, notebooks: list[str]) -
 
 
 def _run(course: Course, assignment: str, options: BatchOptions,
-         work: dict[str, SubmittedWork | SubmissionError], progress: Progress) -> list[SubmissionResult]:
+         work: dict[str, SubmittedWork | SubmissionError], progress: Progress,
+         answer_key: str) -> list[SubmissionResult]:
     results: dict[str, SubmissionResult] = {}
 
     def done(graded: Graded) -> None:
-        change = record(course, graded, work[graded.result.student])
+        change = record(course, graded, work[graded.result.student], answer_key)
         if change:
             progress.moved(change)
         results[graded.result.student] = graded.result
