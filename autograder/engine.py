@@ -27,7 +27,6 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -36,6 +35,7 @@ import nbformat
 
 from autograder import exchange, gradebook, messages
 from autograder.course import Assignment, Course, CourseError, student_id_problem, write_atomic
+from autograder.batch import BatchOptions, Progress
 from autograder.frameworks import use_kernel_settings
 from autograder.lifetime import die_with_parent
 from autograder.pipeline import Context, Graded, failed, grade_submission
@@ -44,28 +44,7 @@ from autograder.release import generate
 from autograder.runners import make_runner
 from autograder.submission import SubmissionError, SubmittedWork, read_submission
 
-
-@dataclass
-class Progress:
-    """How a batch reports: each callback is optional."""
-
-    warning: Callable[[str], None] = lambda text: None
-    started: Callable[[int], None] = lambda total: None        # how many submissions will be graded
-    result: Callable[[SubmissionResult], None] = lambda result: None
-    moved: Callable[[gradebook.Change], None] = lambda change: None   # a regrade changed a final grade
-    notice: Callable[[str], None] = lambda text: None          # where to watch the batch (a dashboard)
-
-
-@dataclass(frozen=True)
-class BatchOptions:
-    """One grading run: which runner, how many workers, which language (None: the course's), which
-    Dask scheduler grades it (None: the course's ``c.Autograder.scheduler``; empty: this machine)."""
-
-    runner: str = "local"
-    workers: int = 1
-    lang: str | None = None
-    regrade: bool = False   # grade submissions that did not change since they were last graded too
-    scheduler: str | None = None
+__all__ = ["BatchOptions", "Progress", "grade", "build_context", "check_students", "record", "load_result"]
 
 
 _WORKER: dict[str, Context] = {}

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from distributed import Client, Future, KilledWorker, as_completed
 
 from autograder import gradebook, messages
+from autograder.batch import BatchOptions, Progress
 from autograder.cluster import task
 from autograder.cluster.versions import VersionMismatch, Versions
 from autograder.course import Course, CourseError
@@ -28,9 +29,6 @@ from autograder.pipeline import Context, Graded, failed
 from autograder.records import Status
 from autograder.runners import RunnerError, make_runner
 from autograder.submission import SubmissionError, SubmittedWork
-
-if TYPE_CHECKING:
-    from autograder.engine import BatchOptions, Progress
 
 CONNECT_SECONDS = 10.0
 WORKERS_SECONDS = 60.0
