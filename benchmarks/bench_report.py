@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import shutil
 import sys
 import tempfile
 import time
@@ -29,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 from autograder import exports, gradebook, roster  # noqa: E402
 from autograder.classreport.page import assignment_page, course_page  # noqa: E402
 from autograder.course import Course, write_atomic  # noqa: E402
+from autograder.demo import scratch_course  # noqa: E402
 from autograder.records import CellScore, CheckVerdict, Status, SubmissionResult  # noqa: E402
 from autograder.release import generate  # noqa: E402
 
@@ -36,9 +36,7 @@ MISTAKES = ["rnn.missing_bias", "rnn.squeeze", "rnn.naive_tanh", "wrong_values",
 
 
 def build(root: Path, students: int, seed: int) -> Course:
-    shutil.copy(ROOT / "nbgrader_config.py", root / "nbgrader_config.py")
-    for part in ("source", "reference"):
-        shutil.copytree(ROOT / part / "rnn", root / part / "rnn")
+    scratch_course(Course(ROOT), "rnn", root)
     course = Course(root, {"Autograder": {"due_dates": {"rnn": "2026-11-20T10:00+00:00"}}})
     generate(course, course.assignment("rnn"))
     rng = random.Random(seed)

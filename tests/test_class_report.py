@@ -19,6 +19,7 @@ from autograder import exports, gradebook, roster
 from autograder.classreport import stats
 from autograder.classreport.page import assignment_page, course_page
 from autograder.course import Course, CourseError, write_atomic
+from autograder.demo import scratch_course
 from autograder.records import CellScore, CheckVerdict, Status, SubmissionResult
 from autograder.release import generate
 from conftest import COURSE
@@ -42,10 +43,7 @@ def _result(course: Course, student: str, credit: float, mistake: str | None) ->
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory: pytest.TempPathFactory) -> Course:
-    root = tmp_path_factory.mktemp("class")
-    shutil.copy(COURSE.root / "nbgrader_config.py", root / "nbgrader_config.py")
-    for part in ("source", "reference"):
-        shutil.copytree(COURSE.root / part / "rnn", root / part / "rnn")
+    root = scratch_course(COURSE, "rnn", tmp_path_factory.mktemp("class") / "course").root
     (root / "roster.csv").write_text(
         "student,name,email,canvas_id,sis_user_id,sis_login_id,section,id_number\n"
         "ana,Ana Pérez,ana@uni.es,101,S1,ana.p,A,1\nbruno,Bruno Gil,bruno@uni.es,102,S2,bruno.g,A,2\n"

@@ -19,6 +19,7 @@ from nbgrader.api import Gradebook
 
 from autograder import exchange, feedback, gradebook
 from autograder.course import Course, CourseError, student_id_problem
+from autograder.demo import scratch_course
 from autograder.engine import check_students
 from autograder.late import penalty
 from autograder.pipeline import Context, grade_submission
@@ -35,12 +36,9 @@ ON_TIME = datetime(2026, 11, 20, 9, 0)
 @pytest.fixture(scope="module")
 def released(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A scratch course with rnn generated once; each test copies it."""
-    root = tmp_path_factory.mktemp("released")
-    shutil.copy(COURSE.root / "nbgrader_config.py", root / "nbgrader_config.py")
-    for part in ("source", "reference"):
-        shutil.copytree(COURSE.root / part / "rnn", root / part / "rnn")
-    generate(Course(root), Course(root).assignment("rnn"))
-    return root
+    course = scratch_course(COURSE, "rnn", tmp_path_factory.mktemp("released") / "course")
+    generate(course, course.assignment("rnn"))
+    return course.root
 
 
 @pytest.fixture

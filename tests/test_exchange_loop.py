@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,7 +19,7 @@ import pytest
 
 from autograder.cli import main
 from autograder.course import Course
-from autograder.demo import student_notebook, submissions
+from autograder.demo import scratch_course, student_notebook, submissions
 from conftest import COURSE
 
 pytestmark = pytest.mark.e2e
@@ -49,12 +48,8 @@ def _export(course: Course, capsys: pytest.CaptureFixture[str]) -> dict[str, dic
 
 
 def test_release_submit_grade_regrade_and_feedback_through_the_exchange(tmp_path: Path, capsys) -> None:
-    root = tmp_path / "course"
-    root.mkdir()
-    shutil.copy(COURSE.root / "nbgrader_config.py", root / "nbgrader_config.py")
-    for part in ("source", "reference"):
-        shutil.copytree(COURSE.root / part / "rnn", root / part / "rnn")
-    course = Course(root)
+    course = scratch_course(COURSE, "rnn", tmp_path / "course")
+    root = course.root
     assert main(["--course", str(root), "release", "rnn"]) == 0
     homes = {s: tmp_path / "home" / s for s in ("ana", "karim")}
     for student, home in homes.items():
