@@ -9,7 +9,10 @@ STAMP := $(VENV)/.installed
 setup: system $(STAMP)
 
 # bubblewrap isolates the local runner; chromium and its driver run the browser tests
-# (tests/test_browser.py). Install what is missing when we are allowed to.
+# (tests/test_browser.py). Install what is missing when we are allowed to. Grading workers
+# started as root drop to unprivileged uids, which must be able to run this Python and this
+# checkout's engine: a folder closed to others on the way (pyenv under /root) is opened for
+# traversal only (o+x: nothing in it becomes listable or readable that was not already).
 system:
 	@command -v bwrap >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
@@ -19,6 +22,11 @@ system:
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
 	  else echo "WARNING: chromium or chromedriver missing; install them (apt-get install chromium chromium-driver) for the browser tests"; fi; }
+
+	@if [ "$$(id -u)" = 0 ]; then for d in $$($(PYTHON) -c 'import sys; print(sys.base_prefix)') $(CURDIR); do \
+	  while [ "$$d" != / ]; do \
+	    if [ -z "$$(find "$$d" -maxdepth 0 -perm -o+x)" ]; then echo "chmod o+x $$d (grading workers run unprivileged)"; chmod o+x "$$d"; fi; \
+	    d=$$(dirname "$$d"); done; done; fi
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -39,6 +39,7 @@ from autograder.batch import BatchOptions, Progress
 from autograder.frameworks import use_kernel_settings
 from autograder.lifetime import die_with_parent
 from autograder.pipeline import Context, Graded, failed, grade_submission
+from autograder.privileges import WorkerIdentity, remove_home, worker_identity
 from autograder.records import Status, SubmissionResult
 from autograder.release import generate
 from autograder.runners import make_runner
@@ -51,33 +52,43 @@ _WORKER: dict[str, Context] = {}
 
 
 def _start_worker(parent: int, root: str, overrides: dict[str, dict[str, Any]], assignment: str,
-                  options: BatchOptions) -> None:
-    """Build this worker's grading context (its runner, warm sandboxes started) once."""
+                  options: BatchOptions, identity: WorkerIdentity | None) -> None:
+    """Build this worker's grading context (its runner, warm sandboxes started) once, dropping
+    root first when ``identity`` says how."""
     # No worker goes on grading what nobody will record; its sandboxes end with it.
     die_with_parent(parent)
     # Ctrl-C reaches the whole process group; stopping the batch is the batch process's job.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     use_kernel_settings()
-    context = build_context(Course(Path(root), overrides), assignment, options)
+    context = build_context(Course(Path(root), overrides), assignment, options, identity, parent)
     _WORKER["context"] = context
     # The runner owns its warm sandboxes; they go when this worker process exits.
     multiprocessing.util.Finalize(context.runner, context.runner.close, exitpriority=10)
 
 
-def build_context(course: Course, assignment_name: str, options: BatchOptions) -> Context:
-    """What one worker needs to grade ``assignment_name``: its runner (set up) and the blank cells."""
+def build_context(course: Course, assignment_name: str, options: BatchOptions,
+                  identity: WorkerIdentity | None = None, parent: int | None = None) -> Context:
+    """What one worker needs to grade ``assignment_name``: its runner (set up) and the blank
+    cells. With ``identity``, everything of the course is read first, then the process drops
+    root (for good) before its runner starts a sandbox."""
     assignment = course.assignment(assignment_name)
-    runner = make_runner(options.runner, course.config)
-    runner.setup(assignment.imports(), assignment.grader_only())
     # The answer key runs here: import it (and TensorFlow, if the notebooks use it) now, while
     # the warm sandbox starts, rather than while the first student's kernel waits for a verdict.
     assignment.checks()
-    for module in assignment.imports():
+    imports, grader_only = assignment.imports(), assignment.grader_only()
+    for module in imports:
         with contextlib.suppress(ImportError):
             importlib.import_module(module)
     blank = {name: gradebook.blank_cells(course, assignment_name, name) for name in assignment.notebooks}
-    return Context(course, assignment, runner, course.lang(options.lang), blank,
-                   gradebook.max_score(course, assignment_name))
+    max_score = gradebook.max_score(course, assignment_name)
+    secret, db_url = b"", ""
+    if identity is not None:
+        secret = course.secret()
+        home, db_url = identity.drop(parent or os.getppid(), course.coursedir.db_url)
+        multiprocessing.util.Finalize(None, remove_home, args=(home,), exitpriority=0)
+    runner = make_runner(options.runner, course.config)
+    runner.setup(imports, grader_only)
+    return Context(course, assignment, runner, course.lang(options.lang), blank, max_score, secret, db_url)
 
 
 def _grade_in_worker(student: str, work: SubmittedWork | SubmissionError, submitted: float) -> Graded:
@@ -160,6 +171,9 @@ def grade(course: Course, assignment_name: str, options: BatchOptions, students:
     for warning in runner.prepare():
         progress.warning(warning)
     runner.check_grader_only(assignment_name, assignment.grader_only())
+    identity, why = worker_identity(options.runner, runner.sandbox_uid_base)
+    if why:
+        progress.warning(why)
     exchange.collect(course, assignment_name)
     for folder in course.submission_folders(assignment_name):
         problem = student_id_problem(folder)
@@ -180,7 +194,7 @@ def grade(course: Course, assignment_name: str, options: BatchOptions, students:
         progress.warning(messages.text("unchanged", lang, count=len(unchanged)))
     work = {s: w for s, w in work.items() if s not in unchanged}
     progress.started(len(work))
-    results = _run(course, assignment_name, options, work, progress, answer_key) + list(unchanged.values())
+    results = _run(course, assignment_name, options, work, progress, answer_key, identity) + list(unchanged.values())
     if students is None:
         max_score = gradebook.max_score(course, assignment_name)
         for student in sorted(set(gradebook.registered_students(course)) - set(todo)):
@@ -209,7 +223,7 @@ def _read(course: Course, student: str, assignment: str, notebooks: list[str]) -
 
 def _run(course: Course, assignment: str, options: BatchOptions,
          work: dict[str, SubmittedWork | SubmissionError], progress: Progress,
-         answer_key: str) -> list[SubmissionResult]:
+         answer_key: str, identity: WorkerIdentity | None) -> list[SubmissionResult]:
     results: dict[str, SubmissionResult] = {}
 
     def done(graded: Graded) -> None:
@@ -225,16 +239,17 @@ def _run(course: Course, assignment: str, options: BatchOptions,
 
         grade_on_cluster(course, assignment, options, scheduler, work, done, progress)
         return [results[s] for s in sorted(results)]
-    retry = _pool(course, assignment, options, work, options.workers, done, attempt=1)
+    retry = _pool(course, assignment, options, identity, work, options.workers, done, attempt=1)
     if retry:
         # Alone: one worker, nothing else grading, so only the submission's own code is timed.
-        _pool(course, assignment, options, {g.result.student: work[g.result.student] for g in retry},
+        _pool(course, assignment, options, identity, {g.result.student: work[g.result.student] for g in retry},
               1, done, attempt=2)
     return [results[s] for s in sorted(results)]
 
 
-def _pool(course: Course, assignment: str, options: BatchOptions, work: dict[str, SubmittedWork | SubmissionError],
-          workers: int, done: Callable[[Graded], None], attempt: int) -> list[Graded]:
+def _pool(course: Course, assignment: str, options: BatchOptions, identity: WorkerIdentity | None,
+          work: dict[str, SubmittedWork | SubmissionError], workers: int, done: Callable[[Graded], None],
+          attempt: int) -> list[Graded]:
     """Grade ``work`` in ``workers`` processes; returns what must be regraded alone (first attempt only)."""
     pending = list(work)
     deaths: dict[str, int] = {}
@@ -242,7 +257,8 @@ def _pool(course: Course, assignment: str, options: BatchOptions, work: dict[str
     while pending:
         with ProcessPoolExecutor(max_workers=min(workers, len(pending)), mp_context=get_context("spawn"),
                                  initializer=_start_worker,
-                                 initargs=(os.getpid(), str(course.root), course.overrides, assignment, options)) as pool:
+                                 initargs=(os.getpid(), str(course.root), course.overrides, assignment, options,
+                                           identity)) as pool:
             futures: dict[Future[Graded], str] = {
                 pool.submit(_grade_in_worker, s, work[s], time.time()): s for s in pending}
             pending = []

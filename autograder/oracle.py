@@ -27,6 +27,7 @@ from autograder import messages, wire
 from autograder.checks import Check, observe, summarise
 from autograder.course import Assignment, Autograder, Course, CourseError
 from autograder.plan import Case, Raised
+from autograder.privileges import share
 from autograder.records import CheckVerdict
 
 log = logging.getLogger(__name__)
@@ -80,8 +81,7 @@ class OracleSession:
         """Listen on ``path`` for the kernel's requests until the block exits."""
         server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         server.bind(str(path))
-        if uid is not None:
-            os.chown(path, uid, uid)
+        share(path, uid, 0o660)
         server.listen(4)
         stop = threading.Event()
         thread = threading.Thread(target=self._accept_loop, args=(server, stop), daemon=True)

@@ -40,6 +40,14 @@ class Context:
     lang: str
     blank: dict[str, list[CellScore]]   # every graded cell of each notebook, scored 0
     max_score: float
+    # Read before a worker drops root (the course directory may be closed to it); empty: read
+    # from the course when needed.
+    secret: bytes = b""
+    db_url: str = ""
+
+    @property
+    def notebooks(self) -> list[str]:
+        return list(self.blank)
 
 
 @dataclass
@@ -66,7 +74,7 @@ class _Notebook:
 
 def failed(context: Context, student: str, status: Status, detail: str, flags: list[str] | None = None) -> Graded:
     """A result for a submission that could not run at all, every cell scored 0."""
-    cells = [cell for name in context.assignment.notebooks for cell in context.blank[name]]
+    cells = [cell for name in context.notebooks for cell in context.blank[name]]
     return Graded(SubmissionResult(student, context.assignment.name, status, 0.0, context.max_score, cells,
                                    flags=flags or [], detail=detail))
 
@@ -81,7 +89,7 @@ def grade_submission(context: Context, student: str, work: SubmittedWork | Submi
         graded.result.timings.queued = queued
         return graded
     try:
-        notebooks = {name: _grade_notebook(context, student, name, work) for name in context.assignment.notebooks}
+        notebooks = {name: _grade_notebook(context, student, name, work) for name in context.notebooks}
     except Exception:  # noqa: BLE001 - a grader failure on one submission must not stop the batch
         graded = failed(context, student, Status.CRASHED, traceback.format_exc(limit=6))
         graded.result.seconds = round(time.monotonic() - started, 3)
@@ -121,12 +129,12 @@ def _grade_notebook(context: Context, student: str, name: str, work: SubmittedWo
         return _Notebook(Status.INVALID, messages.text("detail_malformed", lang, error=str(exc)[:200]), blank, [])
 
     resources = {"nbgrader": {"notebook": name, "assignment": assignment.name, "student": student,
-                              "db_url": course.coursedir.db_url}}
+                              "db_url": context.db_url or course.coursedir.db_url}}
     for preprocessor in (ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata):
         nb, resources = preprocessor(config=course.config).preprocess(nb, resources)
 
     settings = course.settings
-    oracle = OracleSession(assignment, student, course.secret(), lang, settings.max_message_bytes)
+    oracle = OracleSession(assignment, student, context.secret or course.secret(), lang, settings.max_message_bytes)
     limits = Limits(settings.cell_cpu_seconds, settings.cell_timeout, settings.notebook_timeout)
     job = Job(student, assignment.name, name, work.files)
     for attempt in range(2):

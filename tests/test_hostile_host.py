@@ -1,6 +1,6 @@
 """Hostile-host tier: what a student controls on the grader's side of the boundary gains nothing.
 
-The grader runs as root on the host. A student controls their submission folder (symbolic
+The grader may be started as root on the host (its workers then drop it). A student controls their submission folder (symbolic
 links included: the exchange's inbound folder is writable by every student, and git, zip and
 tar uploads keep links) and everything their sandbox can write. Each attack below must end
 with an explicit status and reason, score no more than a blank notebook, put no byte of a
@@ -9,6 +9,7 @@ root-only canary file into anything the grader writes, and leave the rest of the
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import shutil
@@ -24,7 +25,7 @@ import pytest
 
 from autograder.course import Course, CourseError
 from autograder.demo import Submission, build_class, student_notebook
-from autograder.engine import BatchOptions, grade
+from autograder.engine import BatchOptions, Progress, grade
 from autograder.records import Status
 from conftest import COURSE
 
@@ -169,6 +170,41 @@ def test_a_secret_that_is_a_link_is_refused(tmp_path) -> None:
     (tmp_path / "elsewhere").write_text("chosen by someone else")
     with pytest.raises(CourseError, match="symbolic link"):
         Course(root).secret()
+
+
+@pytest.mark.e2e
+@pytest.mark.skipif(os.geteuid() != 0, reason="the grader drops root only when it has it")
+@pytest.mark.parametrize("runner", ["local", pytest.param("docker", marks=pytest.mark.docker)])
+def test_workers_and_sandboxes_never_run_as_root(request, tmp_path, runner) -> None:
+    """Started as root on a course closed to other users, the batch grades correctly while every
+    process that handles a submission (workers, sandboxes, Docker's attach) runs as a fresh
+    unprivileged uid, and the sandbox reports the same: no process of the kernel is root."""
+    if runner == "docker":
+        request.getfixturevalue("docker_engine")
+    demo = build_class(COURSE, "rnn", tmp_path / "course")
+    demo.root.chmod(0o700)
+    for folder in (demo.root / "submitted").iterdir():
+        if folder.name not in ("ana", "bruno"):
+            shutil.rmtree(folder)
+    _write(demo, "whoami", "import os\nprint('UIDS', os.getresuid(), os.getresgid(), os.getgroups())\n")
+    seen: list[tuple[str, int]] = []
+
+    def snapshot(_result: object) -> None:
+        for process in _descendants(os.getpid()):
+            with contextlib.suppress(psutil.Error):
+                command = " ".join(process.cmdline())
+                if "resource_tracker" not in command:  # multiprocessing's own, holds no student data
+                    seen.append((command[:120], process.uids().real))
+
+    results = {r.student: r for r in grade(demo, "rnn", BatchOptions(runner, workers=2, lang="es"),
+                                           progress=Progress(result=snapshot))}
+    assert results["ana"].score == results["ana"].max_score > 0
+    assert results["bruno"].score < results["bruno"].max_score
+    assert any("spawn_main" in command for command, _ in seen), seen
+    assert all(uid != 0 for _, uid in seen), [c for c, uid in seen if uid == 0]
+    graded = nbformat.read(demo.root / "autograded" / "whoami" / "rnn" / "rnn.ipynb", as_version=4)
+    printed = "".join(o.get("text", "") for cell in graded.cells for o in cell.get("outputs", []))
+    assert "UIDS (" in printed and "(0, 0, 0)" not in printed, printed
 
 
 def _slow_class(tmp_path: Path, students: int) -> Course:

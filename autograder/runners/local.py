@@ -35,6 +35,7 @@ from jupyter_client.provisioning import LocalProvisioner
 import autograder
 from autograder.runners.base import (CONNECTION_NAME, FILES_NAME, KERNEL_HOME, SOCKET_NAME, Runner, Slot,
                                      job_directory, kernel_arguments, kernel_environment, sandbox_uid)
+from autograder.privileges import share
 from autograder.sandbox.pool import write_start_request
 
 
@@ -64,9 +65,8 @@ class _SlotProvisioner(LocalProvisioner):
 
     async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> KernelConnectionInfo:
         slot = self.slot
-        if slot.uid is not None:
-            # The connection file was just written (0600, by us): hand it to the sandbox user.
-            os.chown(slot.directory / CONNECTION_NAME, slot.uid, slot.uid)
+        # The connection file was just written (0600, by us): hand it to the sandbox user.
+        share(slot.directory / CONNECTION_NAME, slot.uid, 0o640)
         write_start_request(slot.directory, {"argv": kernel_arguments(slot.directory, None),
                                              "env": dict(kwargs.get("env") or {})})
         self.process = slot.process
@@ -175,5 +175,7 @@ class LocalRunner(Runner):
             args += ["--ro-bind", "/dev/null", hidden.build()]
         args += ["--bind", str(directory), str(directory),
                  "--ro-bind", str(directory / FILES_NAME), str(directory / FILES_NAME),
-                 "--chdir", KERNEL_HOME, "--"]
+                 # The sandbox's own root (where the folders above were made) is writable by
+                 # the sandbox user in a user namespace, and unbounded: make it read-only.
+                 "--remount-ro", "/", "--chdir", KERNEL_HOME, "--"]
         return args

@@ -83,6 +83,9 @@ def main(argv: list[str]) -> None:
 
     if args.uid is not None:
         kernel.drop_privileges(args.uid)
+    # The kernel's sockets in the job folder must accept the grader, which reaches them
+    # through the group when it is neither root nor this uid (Docker runner, unprivileged).
+    os.umask(0o007)
     _preload(args.preload)
     (args.directory / READY_NAME).write_text(str(os.getpid()))
     request = _wait_for_start(args.directory, args.idle)

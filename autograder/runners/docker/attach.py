@@ -22,6 +22,7 @@ from typing import Any
 
 from jupyter_client.manager import AsyncKernelManager
 
+from autograder.privileges import share
 from autograder.runners.base import CONNECTION_NAME, kernel_arguments
 from autograder.runners.docker.containers import ContainerSlot
 from autograder.sandbox.pool import write_start_request
@@ -50,8 +51,7 @@ class DockerKernelManager(AsyncKernelManager):
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
         slot = self._slot
-        if slot.uid is not None:
-            os.chown(self.connection_file, slot.uid, slot.uid)
+        share(Path(self.connection_file), slot.uid, 0o640)
         sockets = [f"{self.ip}-{port}" for port in
                    (self.shell_port, self.iopub_port, self.stdin_port, self.control_port, self.hb_port)]
         request = {"argv": kernel_arguments(slot.directory, None), "env": self._environment}
@@ -101,11 +101,13 @@ def attach(container_id: str, directory: Path, request: dict[str, object], socke
         if time.monotonic() > deadline or not relay.is_alive():
             break
         time.sleep(0.005)
-    if bound and os.geteuid() == 0:
+    if bound:
         # The kernel has bound its sockets: from now on the student cannot write here (the
-        # writable space is the size-limited tmpfs), and the sockets stay usable.
-        os.chown(directory, 0, 0)
-        directory.chmod(0o755)
+        # writable space is the size-limited tmpfs), and the sockets stay usable. The container's
+        # uid is never the folder's owner, so it cannot undo this.
+        if os.geteuid() == 0:
+            os.chown(directory, 0, 0)
+        directory.chmod(0o750 if os.geteuid() else 0o755)
     while True:
         try:
             return int(container.wait().get("StatusCode", 1))

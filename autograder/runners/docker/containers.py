@@ -8,6 +8,7 @@ then becomes the kernel when its submission's start request arrives.
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 from dataclasses import dataclass, field
 from typing import Any
@@ -62,17 +63,23 @@ class ContainerSlot(Slot):
         super().remove()
 
 
-def start_container(spec: dict[str, Any], uid: int | None, run_as: int, preload: list[str],
-                    limits: dict[str, int], idle_seconds: float) -> ContainerSlot:
-    """Start one container of ``spec`` whose pool process waits, imports done, in its job folder."""
-    directory = job_directory(uid)
+def start_container(spec: dict[str, Any], uid: int, preload: list[str], limits: dict[str, int],
+                    idle_seconds: float) -> ContainerSlot:
+    """Start one container of ``spec``, running as ``uid``, whose pool process waits, imports
+    done, in its job folder. A root grader hands the folder to ``uid``; an unprivileged one
+    shares it through its own group, which the container runs in."""
+    root = os.geteuid() == 0
+    directory = job_directory(uid if root else None)
+    gid = uid if root else os.getgid()
+    if not root:
+        directory.chmod(0o770)
     (directory / FILES_NAME).mkdir(mode=0o755)
     command = [CONTAINER_PYTHON, "-m", "autograder.sandbox.pool", str(directory),
                "--idle", str(idle_seconds), "--limits", json.dumps(limits), "--preload", *preload]
     slot = ContainerSlot(directory, uid, tempfile.TemporaryFile(prefix="autograder-kernel-log-"))
     try:
         slot.container = client().containers.run(
-            command=command, user=f"{run_as}:{run_as}", detach=True,
+            command=command, user=f"{uid}:{gid}", detach=True,
             volumes={str(directory): {"bind": str(directory), "mode": "rw"}}, **spec)
         slot.container.reload()
     except DockerException as exc:

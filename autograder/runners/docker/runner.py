@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +10,7 @@ from jupyter_client.manager import AsyncKernelManager
 from traitlets import Float, Int, TraitError, Unicode, validate
 
 from autograder.image import SOURCE_LABEL, grader_only_digest, grader_only_label, source_digest
-from autograder.runners.base import KERNEL_HOME, SOCKET_NAME, Runner, RunnerError, Slot, kernel_environment, sandbox_uid
+from autograder.runners.base import KERNEL_HOME, SOCKET_NAME, Runner, RunnerError, Slot, kernel_environment
 from autograder.runners.docker.attach import DockerKernelManager
 from autograder.runners.docker.containers import (CONTAINER_PATH, LABEL, ContainerSlot, client, device_requests,
                                                   start_container)
@@ -90,9 +90,9 @@ class DockerRunner(Runner):
         }
 
     def _start_slot(self) -> ContainerSlot:
-        uid = sandbox_uid(self.sandbox_uid_base)
-        return start_container(self.container_spec(), uid, uid if uid is not None else os.getuid(),
-                               self.preloaded(), self.limits(), self.idle_seconds)
+        # Docker needs no privilege to run a container as any uid: every container gets its own.
+        uid = self.sandbox_uid_base + secrets.randbelow(1 << 30)
+        return start_container(self.container_spec(), uid, self.preloaded(), self.limits(), self.idle_seconds)
 
     def _kernel_manager(self, slot: Slot, environment: dict[str, str]) -> AsyncKernelManager:
         assert isinstance(slot, ContainerSlot)
