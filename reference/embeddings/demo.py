@@ -113,4 +113,75 @@ def tokenize(text):
 def encode(tokens, vocab):
     return np.array([vocab.get(token, 1) for token in tokens])
 '''}, expect={"embeddings.encode": "embeddings.empty_encoding_float"}),
+    Submission("pablo", "tokens sin pasar a minúsculas", cells={"tokenize": '''\
+def tokenize(text):
+    return nltk.word_tokenize(text, preserve_line=True)
+'''}, expect={"embeddings.tokenize": "embeddings.tokenize_no_lower"}),
+    Submission("raquel", "separa solo por espacios (str.split)", cells={"tokenize": '''\
+def tokenize(text):
+    return text.lower().split()
+'''}, expect={"embeddings.tokenize": "embeddings.tokenize_split"}),
+    Submission("sergio", "word_tokenize sin preserve_line=True (necesita punkt)", cells={"tokenize": '''\
+def tokenize(text):
+    return [token.lower() for token in nltk.word_tokenize(text)]
+'''}, expect={"embeddings.tokenize": "embeddings.nltk_punkt"}),
+    Submission("tomas", "descarta las palabras con exactamente min_count apariciones", cells={"build_vocab": '''\
+def build_vocab(token_lists, min_count=1):
+    from collections import Counter
+
+    counts = Counter(token for tokens in token_lists for token in tokens)
+    words = sorted((w for w, c in counts.items() if c > min_count), key=lambda w: (-counts[w], w))
+    vocab = {"<pad>": 0, "<unk>": 1}
+    for word in words:
+        vocab[word] = len(vocab)
+    return vocab
+'''}, expect={"embeddings.build_vocab": "embeddings.min_count_strict"}),
+    Submission("ursula", "se salta las palabras desconocidas", cells={"encode": '''\
+def encode(tokens, vocab):
+    return np.array([vocab[token] for token in tokens if token in vocab], dtype=np.int64)
+'''}, expect={"embeddings.encode": "embeddings.unknown_dropped"}),
+    Submission("victor", "columnas del one-hot según el índice más alto", cells={"one_hot_encode": '''\
+def one_hot_encode(indices, vocab_size):
+    indices = np.asarray(indices)
+    return np.eye(indices.max() + 1, dtype=np.float32)[indices]
+'''}, expect={"embeddings.one_hot_encode": "embeddings.one_hot_size_from_indices"}),
+    Submission("wendy", "np.squeeze en la búsqueda de embeddings", cells={"embedding_lookup": '''\
+def embedding_lookup(indices, W):
+    return np.squeeze(W[np.asarray(indices)])
+'''}, expect={"embeddings.embedding_lookup": "embeddings.squeeze"}),
+    Submission("ximena", "distancia coseno de scipy en lugar de la similitud", cells={"cosine_similarity": '''\
+def cosine_similarity(u, v):
+    from scipy.spatial.distance import cosine
+
+    return float(cosine(u, v))
+'''}, expect={"embeddings.cosine_similarity": "embeddings.cosine_distance"}),
+    Submission("yago", "devuelve model.wv en lugar del modelo", cells={"train_word2vec": '''\
+def train_word2vec(token_lists, vector_size=50, window=3, min_count=1, sg=1, epochs=20, seed=0):
+    model = Word2Vec(sentences=token_lists, vector_size=vector_size, window=window, min_count=min_count,
+                     sg=sg, epochs=epochs, seed=seed, workers=1)
+    return model.wv
+'''}, expect={"embeddings.train_word2vec": "embeddings.w2v_returns_keyed_vectors"}),
+    Submission("alba", "Word2Vec sin workers=1", cells={"train_word2vec": '''\
+def train_word2vec(token_lists, vector_size=50, window=3, min_count=1, sg=1, epochs=20, seed=0):
+    return Word2Vec(sentences=token_lists, vector_size=vector_size, window=window, min_count=min_count,
+                    sg=sg, epochs=epochs, seed=seed)
+'''}, expect={"embeddings.train_word2vec": "embeddings.w2v_workers"}),
+    Submission("beatriz", "no pasa sg a Word2Vec (entrena CBOW)", cells={"train_word2vec": '''\
+def train_word2vec(token_lists, vector_size=50, window=3, min_count=1, sg=1, epochs=20, seed=0):
+    return Word2Vec(sentences=token_lists, vector_size=vector_size, window=window, min_count=min_count,
+                    epochs=epochs, seed=seed, workers=1)
+'''}, expect={"embeddings.train_word2vec": "embeddings.w2v_argument_ignored"}),
+    Submission("cesar", "vectores GloVe en float64", cells={"load_glove": '''\
+def load_glove(path):
+    vectors = {}
+    with open(path, encoding="utf-8") as lines:
+        for line in lines:
+            word, coefs = line.split(maxsplit=1)
+            vectors[word] = np.array([float(x) for x in coefs.split()])
+    return vectors
+'''}, expect={"embeddings.load_glove": "embeddings.glove_float64"}),
+    Submission("dario", "capa congelada sin inicializar con la matriz", cells={"frozen_embedding_layer": '''\
+def frozen_embedding_layer(matrix):
+    return keras.layers.Embedding(matrix.shape[0], matrix.shape[1], trainable=False)
+'''}, expect={"embeddings.frozen_embedding_layer": "embeddings.layer_not_initialised"}),
 ]

@@ -140,4 +140,100 @@ def rnn_seq2vec(x, h0, Wx, Wh, b):
 def rnn_seq2vec(x, h0, Wx, Wh, b):
     return rnn_forward(x, h0, Wx, Wh, b)[:, 0, :]
 """}, expect={"rnn.rnn_seq2vec": "rnn.seq2vec_first_step"}),
+    Submission("alba", "pesos traspuestos (convención de PyTorch)", cells={
+        "rnn_step_forward": _STEP_SIGNATURE + "    return np.tanh(x @ Wx.T + prev_h @ Wh.T + b)\n"},
+        expect={"rnn.rnn_step_forward": "rnn.transposed_weights"}),
+    Submission("beatriz", "sigmoide en lugar de tanh", cells={
+        "rnn_step_forward": _STEP_SIGNATURE + "    return 1 / (1 + np.exp(-(x @ Wx + prev_h @ Wh + b)))\n"},
+        expect={"rnn.rnn_step_forward": "rnn.sigmoid_activation"}),
+    Submission("cesar", "sin activación al desenrollar la fórmula", cells={"rnn_forward": """\
+def rnn_forward(x, h0, Wx, Wh, b):
+    N, T, _ = x.shape
+    h = np.zeros((N, T, h0.shape[1]))
+    prev_h = h0
+    for t in range(T):
+        prev_h = x[:, t, :] @ Wx + prev_h @ Wh + b
+        h[:, t, :] = prev_h
+    return h
+"""}, expect={"rnn.rnn_forward": "rnn.no_activation"}),
+    Submission("dario", "guarda el estado antes de actualizarlo (h0 primero)", cells={"rnn_forward": """\
+def rnn_forward(x, h0, Wx, Wh, b):
+    N, T, _ = x.shape
+    h = np.zeros((N, T, h0.shape[1]))
+    prev_h = h0
+    for t in range(T):
+        h[:, t, :] = prev_h
+        prev_h = rnn_step_forward(x[:, t, :], prev_h, Wx, Wh, b)
+    return h
+"""}, expect={"rnn.rnn_forward": "rnn.returns_h0_first"}),
+    Submission("esteban", "devuelve los estados en orden (T, N, H)", cells={"rnn_forward": """\
+def rnn_forward(x, h0, Wx, Wh, b):
+    states, prev_h = [], h0
+    for t in range(x.shape[1]):
+        prev_h = rnn_step_forward(x[:, t, :], prev_h, Wx, Wh, b)
+        states.append(prev_h)
+    return np.array(states)
+"""}, expect={"rnn.rnn_forward": "rnn.time_major"}),
+    Submission("felipe", "devuelve toda la secuencia", cells={"rnn_seq2vec": """\
+def rnn_seq2vec(x, h0, Wx, Wh, b):
+    h = rnn_forward(x, h0, Wx, Wh, b)
+    return h
+"""}, expect={"rnn.rnn_seq2vec": "rnn.seq2vec_whole_sequence"}),
+    Submission("gabriel", "LSTM sin sesgo", cells={"lstm_step_forward": """\
+def lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b):
+    H = prev_h.shape[1]
+    a = x @ Wx + prev_h @ Wh
+    sig = lambda v: np.exp(-np.logaddexp(0, -v))
+    i, f, o, g = sig(a[:, :H]), sig(a[:, H:2*H]), sig(a[:, 2*H:3*H]), np.tanh(a[:, 3*H:])
+    next_c = f * prev_c + i * g
+    return o * np.tanh(next_c), next_c
+"""}, expect={"rnn.lstm_step_forward": "lstm.missing_bias"}),
+    Submission("hector", "LSTM sin compuerta de olvido", cells={"lstm_step_forward": """\
+def lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b):
+    H = prev_h.shape[1]
+    a = x @ Wx + prev_h @ Wh + b
+    sig = lambda v: np.exp(-np.logaddexp(0, -v))
+    i, o, g = sig(a[:, :H]), sig(a[:, 2*H:3*H]), np.tanh(a[:, 3*H:])
+    next_c = prev_c + i * g
+    return o * np.tanh(next_c), next_c
+"""}, expect={"rnn.lstm_step_forward": "lstm.no_forget_gate"}),
+    Submission("irene", "LSTM devuelve (next_c, next_h)", cells={"lstm_step_forward": """\
+def lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b):
+    H = prev_h.shape[1]
+    a = x @ Wx + prev_h @ Wh + b
+    sig = lambda v: np.exp(-np.logaddexp(0, -v))
+    i, f, o, g = sig(a[:, :H]), sig(a[:, H:2*H]), sig(a[:, 2*H:3*H]), np.tanh(a[:, 3*H:])
+    next_c = f * prev_c + i * g
+    next_h = o * np.tanh(next_c)
+    return next_c, next_h
+"""}, expect={"rnn.lstm_step_forward": "lstm.swapped_outputs"}),
+    Submission("javier", "sigmoide e^z / (1 + e^z) en la GRU (desborda)", cells={"gru_step_forward": """\
+def gru_step_forward(x, prev_h, Wx, Wh, b):
+    H = prev_h.shape[1]
+    sig = lambda v: np.exp(v) / (1 + np.exp(v))
+    ax = x @ Wx + b
+    z = sig(ax[:, :H] + prev_h @ Wh[:, :H])
+    r = sig(ax[:, H:2*H] + prev_h @ Wh[:, H:2*H])
+    cand = np.tanh(ax[:, 2*H:] + (r * prev_h) @ Wh[:, 2*H:])
+    return z * prev_h + (1 - z) * cand
+"""}, expect={"rnn.gru_step_forward": "rnn.naive_sigmoid"}),
+    Submission("lorena", "la GRU sin compuerta de reinicio", cells={"gru_step_forward": """\
+def gru_step_forward(x, prev_h, Wx, Wh, b):
+    H = prev_h.shape[1]
+    sig = lambda v: np.exp(-np.logaddexp(0, -v))
+    ax = x @ Wx + b
+    z = sig(ax[:, :H] + prev_h @ Wh[:, :H])
+    cand = np.tanh(ax[:, 2*H:] + prev_h @ Wh[:, 2*H:])
+    return z * prev_h + (1 - z) * cand
+"""}, expect={"rnn.gru_step_forward": "gru.no_reset_gate"}),
+    Submission("manuel", "reinicio después de multiplicar por Wh (reset_after)", cells={"gru_step_forward": """\
+def gru_step_forward(x, prev_h, Wx, Wh, b):
+    H = prev_h.shape[1]
+    sig = lambda v: np.exp(-np.logaddexp(0, -v))
+    ax = x @ Wx + b
+    z = sig(ax[:, :H] + prev_h @ Wh[:, :H])
+    r = sig(ax[:, H:2*H] + prev_h @ Wh[:, H:2*H])
+    cand = np.tanh(ax[:, 2*H:] + r * (prev_h @ Wh[:, 2*H:]))
+    return z * prev_h + (1 - z) * cand
+"""}, expect={"rnn.gru_step_forward": "gru.reset_after"}),
 ]
