@@ -209,6 +209,7 @@ B_NO_UNIGRAM = Text("suavizado method1 sin ninguna coincidencia de unigramas",
                     "method1 smoothing without any unigram match")
 B_TIE = Text("empate: dos referencias a la misma distancia", "tie: two references at the same distance")
 B_EMPTY = Text("candidato vacío", "empty candidate")
+B_TIE_SHORTER_FIRST = Text("empate con la referencia más corta primero", "tie with the shorter reference listed first")
 
 
 class Bleu(Check):
@@ -226,6 +227,7 @@ class Bleu(Check):
         B_NO_UNIGRAM: "method1 applied to unigrams too (nltk returns 0)",
         B_TIE: "a tie between references broken towards the first listed",
         B_EMPTY: "division by zero in the precisions or in the brevity penalty",
+        B_TIE_SHORTER_FIRST: "a tie broken towards the longer reference; an inverted brevity penalty",
     }
 
     def cases(self, rng: np.random.Generator) -> list[Case]:
@@ -250,6 +252,13 @@ class Bleu(Check):
         sparse = [ref(8)]
         c, gap = int(rng.integers(8, 12)), int(rng.integers(1, 4))
         longer = ref(c + gap)
+
+        def tie_shorter_first() -> Case:
+            # Drawn after every other case, so adding it left the earlier cases as they were.
+            size, apart = int(rng.integers(8, 12)), int(rng.integers(1, 4))
+            far = ref(size + apart)
+            return Case(B_TIE_SHORTER_FIRST, ([ref(size - apart), far], _perturbed(rng, far, vocab, size)))
+
         return [
             Case(Text("una referencia, candidato casi igual", "one reference, almost identical candidate"),
                  ([r1], _perturbed(rng, r1, vocab, 10))),
@@ -268,6 +277,7 @@ class Bleu(Check):
             Case(B_NO_UNIGRAM, ([ref(6)], tokens(rng, other, 6)), {"smoothing": "method1"}),
             Case(B_TIE, ([longer, ref(c - gap)], _perturbed(rng, longer, vocab, c))),
             Case(B_EMPTY, ([ref(7)], []), {"smoothing": "method1"} if rng.random() < 0.5 else {}),
+            tie_shorter_first(),
         ]
 
 

@@ -256,6 +256,13 @@ BP_EMPTY = Mistake(
     "With an empty candidate (c = 0) you divide by zero in exp(1 − r/c): as nltk does, the brevity penalty of "
     "an empty candidate is 0.")
 
+BP_INVERTED = Mistake(
+    "bleu.bp_inverted",
+    "La penalización por brevedad está invertida: es exp(1 − r/c) cuando el candidato es más corto "
+    "(c ≤ r), no exp(1 − c/r).",
+    "The brevity penalty is inverted: it is exp(1 − r/c) when the candidate is shorter (c ≤ r), not "
+    "exp(1 − c/r).")
+
 MODIFIED_PRECISION = [
     variant(CLIP_BY_SUM, _ratio(_mp_sum)),
     variant(DISTINCT, _ratio(_mp_distinct)),
@@ -269,11 +276,7 @@ BREVITY = [
     variant(SHORTEST, _bp_with(_shortest)),
     variant(TIE, _bp_with(_closest_first_listed)),
     variant(TIE_LONGER, _bp_with(_closest_longer)),
-    Mistake("bleu.bp_inverted",
-            "La penalización por brevedad está invertida: es exp(1 − r/c) cuando el candidato es más corto "
-            "(c ≤ r), no exp(1 − c/r).",
-            "The brevity penalty is inverted: it is exp(1 − r/c) when the candidate is shorter (c ≤ r), not "
-            "exp(1 − c/r).", _bp_with(inverted=True)),
+    variant(BP_INVERTED, _bp_with(inverted=True)),
     variant(BP_EMPTY, _bp_with(guard_empty=False), detect=_divides_by_zero),
     variant(STRINGS, _split_strings, detect=_strings),
 ]
@@ -296,6 +299,8 @@ BLEU = [
            _bleu_from(precision=_ratio(_mp_max_reference_per_occurrence))),
     variant(SHORTEST, _bleu_with(bp=_bp_with(_shortest))),
     variant(TIE, _bleu_from(bp=_bp_with(_closest_first_listed))),
+    variant(TIE_LONGER, _bleu_from(bp=_bp_with(_closest_longer))),
+    variant(BP_INVERTED, _bleu_from(bp=_bp_with(inverted=True))),
     Mistake("bleu.no_brevity_penalty",
             "Falta la penalización por brevedad: multiplica la media geométrica de las precisiones por "
             "BP = exp(1 − r/c) cuando el candidato no es más largo que la referencia más cercana.",
