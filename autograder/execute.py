@@ -16,7 +16,13 @@ import re
 import time
 from dataclasses import dataclass, field
 
+from collections.abc import Callable
+from queue import Empty
+from typing import Any
+
 import nbformat
+from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_core.utils import ensure_async
 from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 
@@ -53,6 +59,44 @@ class Execution:
     kernel_started: bool = True
 
 
+class ReadyClient(AsyncKernelClient):
+    """A kernel client that is ready as soon as the kernel has answered ``kernel_info`` and
+    published that request's idle status on IOPub.
+
+    jupyter_client's own wait ends only after 0.2 s without any IOPub message, a fixed cost on
+    every submission; the request's idle status gives the same guarantee (IOPub is connected
+    and what the kernel published before it has arrived)."""
+
+    async def wait_for_ready(self, timeout: float | None = None) -> None:
+        deadline = time.monotonic() + (timeout if timeout is not None else float("inf"))
+        while True:
+            request = self.kernel_info()
+            reply = await self._answer(self.shell_channel, request, lambda m: m["msg_type"] == "kernel_info_reply")
+            if reply is not None and await self._answer(
+                    self.iopub_channel, request,
+                    lambda m: m["msg_type"] == "status" and m["content"].get("execution_state") == "idle"):
+                self._handle_kernel_info_reply(reply)
+                return
+            if not await self._async_is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+
+    @staticmethod
+    async def _answer(channel: Any, request: str, wanted: Callable[[dict[str, Any]], bool],
+                      seconds: float = 1.0) -> dict[str, Any] | None:
+        """The first message on ``channel`` answering ``request`` that is ``wanted``, or None."""
+        end = time.monotonic() + seconds
+        while (left := end - time.monotonic()) > 0:
+            try:
+                message = await ensure_async(channel.get_msg(timeout=left))
+            except Empty:
+                return None
+            if message.get("parent_header", {}).get("msg_id") == request and wanted(message):
+                return message
+        return None
+
+
 def graded_cells(nb: nbformat.NotebookNode) -> dict[int, tuple[str, set[str]]]:
     """Index -> (grade_id, check ids) for every autograded test cell."""
     found = {}
@@ -79,6 +123,7 @@ def cell_name(nb: nbformat.NotebookNode, index: int) -> str:
 def execute(nb: nbformat.NotebookNode, sandbox: Sandbox, oracle: OracleSession, limits: Limits,
             lang: str) -> Execution:
     """Run every cell of ``nb`` in ``sandbox``'s kernel."""
+    sandbox.kernel_manager.client_factory = ReadyClient
     client = NotebookClient(nb, km=sandbox.kernel_manager, timeout=None, allow_errors=True,
                             skip_cells_with_tag=SKIP_TAG, kernel_name="python3", startup_timeout=120,
                             shutdown_kernel="immediate")
