@@ -101,4 +101,63 @@ def build_conv_autoencoder(input_shape=(28, 28, 1), filters=(16, 8)):
     autoencoder.fit(X, X, epochs=epochs, batch_size=32, verbose=0)
     return encoder, decoder, autoencoder
 '''}, expect={"autoencoders.greedy_layerwise_pretrain": "autoencoders.not_layerwise"}),
+    Submission("oscar", "decodificador denso sin sigmoid en la salida", cells={
+        "build_dense_autoencoder": '''\
+def build_dense_autoencoder(input_dim, hidden_units, latent_dim):
+    encoder = keras.Sequential([
+        keras.Input(shape=(input_dim,)),
+        keras.layers.Dense(hidden_units, activation="relu"),
+        keras.layers.Dense(latent_dim, activation="relu"),
+    ])
+    decoder = keras.Sequential([
+        keras.Input(shape=(latent_dim,)),
+        keras.layers.Dense(hidden_units, activation="relu"),
+        keras.layers.Dense(input_dim),
+    ])
+    return encoder, decoder, keras.Sequential([encoder, decoder])
+'''}, expect={"autoencoders.build_dense_autoencoder": "autoencoders.linear_output"}),
+    Submission("paula", "tamaños 784-100-30 del ejemplo del curso fijos", cells={
+        "build_dense_autoencoder": '''\
+def build_dense_autoencoder(input_dim, hidden_units, latent_dim):
+    encoder = keras.Sequential([
+        keras.Input(shape=(784,)),
+        keras.layers.Dense(100, activation="relu"),
+        keras.layers.Dense(30, activation="relu"),
+    ])
+    decoder = keras.Sequential([
+        keras.Input(shape=(30,)),
+        keras.layers.Dense(100, activation="relu"),
+        keras.layers.Dense(784, activation="sigmoid"),
+    ])
+    return encoder, decoder, keras.Sequential([encoder, decoder])
+'''}, expect={"autoencoders.build_dense_autoencoder": "autoencoders.fixed_sizes"}),
+    Submission("raul", "umbral sin multiplicar por k", cells={
+        "anomaly_threshold": '''def anomaly_threshold(train_errors, k=1.0):
+    return float(np.mean(train_errors) + np.std(train_errors))
+'''}, expect={"autoencoders.anomaly_threshold": "autoencoders.k_ignored"}),
+    Submission("sofia", "desviación típica muestral (ddof=1) en el umbral", cells={
+        "anomaly_threshold": '''def anomaly_threshold(train_errors, k=1.0):
+    return float(np.mean(train_errors) + k * np.std(train_errors, ddof=1))
+'''}, expect={"autoencoders.anomaly_threshold": "autoencoders.sample_std"}),
+    Submission("tomas", "imagen ruidosa sin recortar a [0, 1]", cells={
+        "add_noise": '''def add_noise(x, noise_factor, seed):
+    noise = np.random.default_rng(seed).normal(size=x.shape)
+    return x + noise_factor * noise
+'''}, expect={"autoencoders.add_noise": "autoencoders.noise_not_clipped"}),
+    Submission("valeria", "suma los errores al cuadrado en lugar de promediarlos", cells={
+        "reconstruction_errors": '''def reconstruction_errors(autoencoder, X):
+    reconstructed = autoencoder.predict(X, verbose=0)
+    return np.sum((X - reconstructed) ** 2, axis=tuple(range(1, X.ndim)))
+'''}, expect={"autoencoders.reconstruction_errors": "autoencoders.summed_error"}),
+    Submission("yolanda", "una sola neurona sigmoid para dos clases", cells={
+        "classifier_from_encoder": '''def classifier_from_encoder(encoder, n_classes):
+    encoder.trainable = False
+    inputs = keras.Input(shape=encoder.input_shape[1:])
+    codes = encoder(inputs, training=False)
+    if n_classes == 2:
+        outputs = keras.layers.Dense(1, activation="sigmoid")(codes)
+    else:
+        outputs = keras.layers.Dense(n_classes, activation="softmax")(codes)
+    return keras.Model(inputs, outputs)
+'''}, expect={"autoencoders.classifier_from_encoder": "autoencoders.binary_sigmoid_head"}),
 ]

@@ -112,4 +112,44 @@ def discriminator_loss(real_logits, fake_logits):
     fake_loss = -tf.reduce_mean(tf.math.log(1.0 - tf.sigmoid(fake_logits)))
     return real_loss + fake_loss
 '''}, expect={"gan.discriminator_loss": "gan.log_of_sigmoid"}),
+    Submission("oscar", "generador que termina en sigmoid en lugar de tanh", cells={"build_generator": '''\
+def build_generator(noise_dim, image_shape):
+    height, width, channels = image_shape
+    return keras.Sequential([
+        keras.Input(shape=(noise_dim,)),
+        keras.layers.Dense((height // 4) * (width // 4) * 64, use_bias=False),
+        keras.layers.BatchNormalization(),
+        keras.layers.LeakyReLU(),
+        keras.layers.Reshape((height // 4, width // 4, 64)),
+        keras.layers.Conv2DTranspose(32, 3, strides=2, padding="same", use_bias=False),
+        keras.layers.BatchNormalization(),
+        keras.layers.LeakyReLU(),
+        keras.layers.Conv2DTranspose(channels, 3, strides=2, padding="same", use_bias=False, activation="sigmoid"),
+    ])
+'''}, expect={"gan.build_generator": "gan.generator_not_tanh"}),
+    Submission("paula", "pérdida del generador frente a ceros (la etiqueta del discriminador)", cells={
+        "generator_loss": '''\
+def generator_loss(fake_logits):
+    cross_entropy = keras.losses.BinaryCrossentropy(from_logits=True)
+    return cross_entropy(tf.zeros_like(fake_logits), fake_logits)
+'''}, expect={"gan.generator_loss": "gan.generator_zero_labels"}),
+    Submission("raul", "BinaryCrossentropy sin from_logits=True en el generador", cells={"generator_loss": '''\
+def generator_loss(fake_logits):
+    cross_entropy = keras.losses.BinaryCrossentropy()
+    return cross_entropy(tf.ones_like(fake_logits), fake_logits)
+'''}, expect={"gan.generator_loss": "gan.loss_not_from_logits"}),
+    Submission("sofia", "ruido de numpy (float64)", cells={"sample_noise": '''\
+def sample_noise(batch_size, noise_dim, seed=None):
+    rng = np.random.default_rng(seed)
+    return rng.normal(size=(batch_size, noise_dim))
+'''}, expect={"gan.sample_noise": "gan.noise_float64"}),
+    Submission("tomas", "ruido uniforme en [0, 1) en lugar de normal", cells={"sample_noise": '''\
+def sample_noise(batch_size, noise_dim, seed=None):
+    if seed is None:
+        return tf.random.uniform((batch_size, noise_dim))
+    return tf.random.stateless_uniform((batch_size, noise_dim), seed=(seed, 0))
+'''}, expect={"gan.sample_noise": "gan.uniform_noise"}),
+    Submission("valeria", "genera su propio ruido dentro del paso e ignora el argumento noise", cells={
+        "train_step": _step(NOISE="    noise = sample_noise(len(real_images), noise.shape[1])\n")},
+        expect={"gan.train_step": "gan.noise_ignored"}),
 ]
