@@ -134,4 +134,35 @@ def train_classifier(model, x_train, y_train, epochs=10, batch_size=128):
 def train_classifier(model, x_train, y_train, epochs=10, batch_size=128):
     return model.fit(x_train, y_train, validation_split=0.2, epochs=epochs, batch_size=batch_size, verbose=0)
 '''}, expect={"text_classification.train_classifier": "text.no_early_stopping"}),
+    Submission("raul", "no pasa el texto a minúsculas", cells={"clean_text": '''\
+def clean_text(text):
+    text = re.sub(r"\\bx{2,}\\b", " ", text)
+    text = re.sub(r"[^A-Za-z0-9áéíóúüñÁÉÍÓÚÜÑ\\s]", " ", text)
+    return re.sub(r"\\s+", " ", text).strip()
+'''}, expect={"text_classification.clean_text": "text.keeps_case"}),
+    Submission("sofia", "no elimina los símbolos ni la puntuación", cells={"clean_text": '''\
+def clean_text(text):
+    text = re.sub(r"\\bx{2,}\\b", " ", text.lower())
+    return re.sub(r"\\s+", " ", text).strip()
+'''}, expect={"text_classification.clean_text": "text.keeps_symbols"}),
+    Submission("tomas", "TextVectorization sin max_tokens", cells={"make_vectorizer": '''\
+def make_vectorizer(train_texts, max_tokens=20000, seq_len=200):
+    vectorizer = keras.layers.TextVectorization(output_sequence_length=seq_len)
+    vectorizer.adapt(list(train_texts))
+    return vectorizer
+'''}, expect={"text_classification.make_vectorizer": "text.max_tokens_ignored"}),
+    Submission("valeria", "F1 micro en lugar de macro", cells={"evaluate_classifier": '''\
+def evaluate_classifier(y_true, y_pred):
+    from sklearn.metrics import confusion_matrix, f1_score
+
+    return {
+        "accuracy": float(np.mean(np.asarray(y_true) == np.asarray(y_pred))),
+        "macro_f1": float(f1_score(y_true, y_pred, average="micro")),
+        "confusion_matrix": confusion_matrix(y_true, y_pred),
+    }
+'''}, expect={"text_classification.evaluate_classifier": "text.micro_f1"}),
+    Submission("yolanda", "capa Dense(32) sin regularización L2", cells={
+        "build_cnn_classifier": _CNN.replace(', kernel_regularizer=keras.regularizers.L2(0.01)', '')
+                                    .replace("LOSS", '"sparse_categorical_crossentropy"')},
+        expect={"text_classification.build_cnn_classifier": "text.missing_l2"}),
 ]
