@@ -283,3 +283,15 @@ def test_a_fragile_implementation_fails_exactly_its_edge_cases(fragile: Fragile)
         assert verdict.mistake == fragile.mistake, f"{student}: {verdict.message}"
         assert verdict.failed_case == fragile.edges[0].en, f"{student}: {verdict.message}"
         assert math.isclose(verdict.fraction, 1 - len(fragile.edges) / len(cases))
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_every_known_mistake_has_a_demo_student(assignment: str) -> None:
+    """Each mistake a check can name is made by a demo student, whom the end-to-end tier grades
+    and whose feedback must name it."""
+    from autograder.demo import submissions
+
+    found = COURSE.assignment(assignment)
+    known = {m.id for check in found.checks().values() for m in check.mistakes}
+    shown = {mistake for s in submissions(found) for mistake in s.expect.values()}
+    assert not known - shown, f"add a student to reference/{assignment}/demo.py for each of: {sorted(known - shown)}"
