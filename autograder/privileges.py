@@ -98,7 +98,7 @@ def snapshot_gradebook(db_url: str, target: Path) -> str:
     prefix = "sqlite:///"
     if not db_url.startswith(prefix):
         return db_url
-    source = sqlite3.connect(f"file:{db_url[len(prefix):]}?mode=ro", uri=True)
+    source = sqlite3.connect(db_url[len(prefix):])
     copy = sqlite3.connect(target)
     try:
         source.backup(copy)
