@@ -9,7 +9,6 @@ trusted grader process; only the case inputs ever reach the sandbox.
 
 from __future__ import annotations
 
-import copy
 import inspect
 import math
 from collections import Counter
@@ -91,39 +90,15 @@ def rel_error(x: Any, y: Any) -> float:
     return float(np.max(np.abs(x - y) / np.maximum(1e-8, np.abs(x) + np.abs(y))))
 
 
-_REBUILT: dict[int, tuple[Case, Case | None]] = {}
-
-
 def fresh_copy(case: Case) -> Case:
-    """An independent copy of a case, built exactly as the sandbox will rebuild it.
-
-    Diagnosing one failing case runs every known mistake on it: the case is rebuilt through
-    the wire once and then deep-copied, which gives the same values when they are plain data
-    (arrays, numbers, strings, containers) at a fraction of the cost."""
-    seen = _REBUILT.get(id(case))
-    if seen is not None and seen[0] is case:
-        return copy.deepcopy(seen[1]) if seen[1] is not None else Case.from_wire(wire.roundtrip(case.to_wire()))
-    rebuilt = Case.from_wire(wire.roundtrip(case.to_wire()))
-    if len(_REBUILT) >= 1024:
-        _REBUILT.clear()
-    _REBUILT[id(case)] = (case, copy.deepcopy(rebuilt) if _plain((rebuilt.args, rebuilt.kwargs)) else None)
-    return rebuilt
-
-
-def _plain(value: Any) -> bool:
-    if isinstance(value, (list, tuple)):
-        return all(_plain(item) for item in value)
-    if isinstance(value, dict):
-        return all(isinstance(key, str) and _plain(item) for key, item in value.items())
-    if isinstance(value, np.ndarray):
-        return value.dtype != object
-    return value is None or isinstance(value, (str, int, float, bool, np.generic))
+    """An independent copy of a case, built exactly as the sandbox will rebuild it."""
+    return Case.from_wire(wire.roundtrip(case.to_wire()))
 
 
 def observe(obj: Any, case: Case) -> CaseOutcome:
     """Run ``case`` on ``obj`` in this process and return what the oracle would receive had it
     run in the sandbox: same copy of the inputs, same encoding of the outputs."""
-    return wire.roundtrip(wire.sanitize(run_case(obj, fresh_copy(case))))
+    return wire.received(run_case(obj, fresh_copy(case)))
 
 
 def _type_name(value: Any) -> str:

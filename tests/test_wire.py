@@ -25,6 +25,56 @@ def test_roundtrip_keeps_values_and_types() -> None:
     assert copy["r"] == Raised("ValueError: x")
 
 
+def _identical(a, b) -> bool:
+    """Same type, and for arrays the same dtype, shape, memory order and values."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, np.ndarray):
+        return (a.dtype == b.dtype and a.shape == b.shape and a.flags.c_contiguous == b.flags.c_contiguous
+                and a.flags.f_contiguous == b.flags.f_contiguous and a is not b
+                and np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"))
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(_identical(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(_identical(a[k], b[k]) for k in a)
+    if isinstance(a, float) and np.isnan(a):
+        return np.isnan(b)
+    return a == b
+
+
+class _Float(float):
+    pass
+
+
+PLAIN = [
+    None, True, 3, 2**70, "ñandú", 1.5, float("inf"), float("nan"), -0.0, np.float64(2.5), _Float(1.25),
+    np.float32(1.5), np.int8(-3), np.bool_(True), np.complex64(1 + 2j), np.uint64(7), np.str_("a"), np.bytes_(b"b"),
+    np.arange(6.0).reshape(2, 3), np.asfortranarray(np.ones((2, 3), np.float32)), np.arange(12)[::3],
+    np.arange(6).reshape(2, 3).T[:, ::2], np.array(4.0), np.zeros((0, 3)), np.array([1, 2], dtype=">i4"),
+    np.array([(1, 2.0)], dtype=[("a", "i4"), ("b", "f8")]), np.array(["x", "yz"]), np.datetime64("2026-01-01"),
+    (1, [2, (3,)]), {"a": [np.ones(2)], ("k", 1): {2: None}}, b"bytes", bytearray(b"ba"), {1, (2, 3)},
+    Raised("ValueError: x"), wire.Unsupported("mod.Type"), Text("hola", "hello"),
+]
+
+
+@pytest.mark.parametrize("value", PLAIN, ids=lambda v: type(v).__name__)
+def test_the_in_memory_copy_is_what_the_frame_rebuilds(value) -> None:
+    assert _identical(wire.roundtrip(value), wire._through_a_frame(value))
+    assert _identical(wire.received([value]), wire._through_a_frame(wire.sanitize([value])))
+
+
+def test_an_observation_that_cannot_cross_arrives_as_an_error() -> None:
+    (observed,) = wire.received([np.array([None, 1], dtype=object)])
+    assert isinstance(observed, Raised) and "cannot cross" in observed.error
+
+
+def test_every_case_the_oracle_sends_is_copied_as_the_sandbox_rebuilds_it() -> None:
+    session = OracleSession(COURSE.assignment("rnn"), "ana", b"s" * 32, "es")
+    for check_id in session.checks:
+        for case in session.cases(check_id):
+            assert _identical(wire.roundtrip(case.to_wire()), wire._through_a_frame(case.to_wire()))
+
+
 def test_texts_arrive_as_an_object_array_of_strings() -> None:
     copy = wire.roundtrip(wire.Texts(("hola mundo", "adiós")))
     assert copy.dtype == object and list(copy) == ["hola mundo", "adiós"]
