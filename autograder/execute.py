@@ -21,6 +21,7 @@ from queue import Empty
 from typing import Any
 
 import nbformat
+import zmq
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_core.utils import ensure_async
 from nbclient import NotebookClient
@@ -34,6 +35,9 @@ from autograder.runners.base import Sandbox
 
 CHECK_CALL = re.compile(r"""\bcheck\(\s*["']([\w.]+)["']""")
 POLL_SECONDS = 0.25
+# How long to wait for a kernel_info request's idle status before asking again (doubling).
+IDLE_SECONDS = 0.01
+RECONNECT_MS = 5
 # After an interrupt, how long a cell may take to stop before its kernel is stopped instead.
 INTERRUPT_GRACE_SECONDS = 10.0
 
@@ -65,34 +69,53 @@ class ReadyClient(AsyncKernelClient):
 
     jupyter_client's own wait ends only after 0.2 s without any IOPub message, a fixed cost on
     every submission; the request's idle status gives the same guarantee (IOPub is connected
-    and what the kernel published before it has arrived)."""
+    and what the kernel published before it has arrived). A status published before this
+    client's IOPub subscription took effect is lost (ZeroMQ's slow joiner), so the request is
+    repeated soon, and the idle status of any of them will do."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # This client connects before the kernel in a warm sandbox has bound its sockets, and
+        # ZeroMQ retries a failed connection only every 100 ms by default (the manager's context
+        # is this kernel's own).
+        self.context.setsockopt(zmq.RECONNECT_IVL, RECONNECT_MS)
 
     async def wait_for_ready(self, timeout: float | None = None) -> None:
         deadline = time.monotonic() + (timeout if timeout is not None else float("inf"))
+        requests: set[str] = set()
+        replied = False
+        idle_wait = IDLE_SECONDS
         while True:
-            request = self.kernel_info()
-            reply = await self._answer(self.shell_channel, request, lambda m: m["msg_type"] == "kernel_info_reply")
-            if reply is not None and await self._answer(
-                    self.iopub_channel, request,
-                    lambda m: m["msg_type"] == "status" and m["content"].get("execution_state") == "idle"):
-                self._handle_kernel_info_reply(reply)
+            requests.add(self.kernel_info())
+            if not replied:
+                reply = await self._answer(self.shell_channel, requests, lambda m: m["msg_type"] == "kernel_info_reply")
+                if reply is not None:
+                    self._handle_kernel_info_reply(reply)
+                    replied = True
+            # Any of these requests' idle status proves IOPub is connected.
+            if replied and await self._answer(
+                    self.iopub_channel, requests,
+                    lambda m: m["msg_type"] == "status" and m["content"].get("execution_state") == "idle",
+                    idle_wait):
                 return
+            # A loaded machine may take longer to publish than the first waits allow.
+            idle_wait = min(1.0, idle_wait * 2)
             if not await self._async_is_alive():
                 raise RuntimeError("Kernel died before replying to kernel_info")
             if time.monotonic() > deadline:
                 raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
 
     @staticmethod
-    async def _answer(channel: Any, request: str, wanted: Callable[[dict[str, Any]], bool],
+    async def _answer(channel: Any, requests: set[str], wanted: Callable[[dict[str, Any]], bool],
                       seconds: float = 1.0) -> dict[str, Any] | None:
-        """The first message on ``channel`` answering ``request`` that is ``wanted``, or None."""
+        """The first message on ``channel`` answering one of ``requests`` that is ``wanted``, or None."""
         end = time.monotonic() + seconds
         while (left := end - time.monotonic()) > 0:
             try:
                 message = await ensure_async(channel.get_msg(timeout=left))
             except Empty:
                 return None
-            if message.get("parent_header", {}).get("msg_id") == request and wanted(message):
+            if message.get("parent_header", {}).get("msg_id") in requests and wanted(message):
                 return message
         return None
 
@@ -143,9 +166,13 @@ def execute(nb: nbformat.NotebookNode, sandbox: Sandbox, oracle: OracleSession, 
         outcome.status = Status.TIMEOUT
         outcome.detail = messages.text(key, lang, seconds=seconds, cell=cell_name(nb, index))
 
+    cpu_mark: list[float] = []  # the CPU time when the last cell ended
+
     async def run_cell(index: int, cell: nbformat.NotebookNode) -> bool:
         """Run one cell within its budgets; False when the kernel is gone."""
-        started, cpu_start = time.monotonic(), sandbox.cpu_seconds()
+        # Cells run back to back: this one starts where the last one's CPU time ended.
+        started, cpu_start = time.monotonic(), cpu_mark[0] if cpu_mark else sandbox.cpu_seconds(rescan=True)
+        ticks = 0
         task = asyncio.ensure_future(client.async_execute_cell(cell, index, execution_count=index + 1))
         stopped_at: float | None = None
         try:
@@ -155,8 +182,9 @@ def execute(nb: nbformat.NotebookNode, sandbox: Sandbox, oracle: OracleSession, 
                     task.result()
                     return True
                 now = time.monotonic()
+                ticks += 1
                 if stopped_at is None:
-                    if sandbox.cpu_seconds() - cpu_start > limits.cell_cpu_seconds:
+                    if sandbox.cpu_seconds(rescan=True) - cpu_start > limits.cell_cpu_seconds:
                         time_out(index, "detail_timeout_cpu", limits.cell_cpu_seconds)
                     elif now - started > limits.cell_timeout:
                         time_out(index, "detail_timeout_cell", limits.cell_timeout)
@@ -177,7 +205,8 @@ def execute(nb: nbformat.NotebookNode, sandbox: Sandbox, oracle: OracleSession, 
                 outcome.detail = messages.text("detail_dead_kernel", lang, cell=cell_name(nb, index))
             return False
         finally:
-            cpu = max(0.0, sandbox.cpu_seconds() - cpu_start)
+            cpu_mark[:] = [sandbox.cpu_seconds(rescan=ticks > 0)]
+            cpu = max(0.0, cpu_mark[0] - cpu_start)
             grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
             outcome.cells.append(CellTiming(index, round(time.monotonic() - started, 4), round(cpu, 4), grade_id))
 

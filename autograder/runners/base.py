@@ -87,23 +87,34 @@ def write_files(target: Path, files: tuple[SubmittedFile, ...]) -> None:
             handle.write(item.data)
 
 
-def tree_cpu_seconds(pid: int | None) -> float:
-    """CPU seconds used by process ``pid`` and its descendants, ended children included."""
-    if pid is None:
-        return 0.0
-    try:
-        root = psutil.Process(pid)
-        processes = [root, *root.children(recursive=True)]
-    except psutil.Error:
-        return 0.0
-    total = 0.0
-    for process in processes:
-        try:
-            times = process.cpu_times()
-        except psutil.Error:
-            continue
-        total += times.user + times.system + times.children_user + times.children_system
-    return total
+@dataclass
+class CpuClock:
+    """CPU seconds used by process ``pid`` and its descendants, ended children included.
+
+    Finding the descendants scans every process on the machine, so the tree found is kept
+    and looked for again only when asked (``rescan``); a process the kept tree lacks is found
+    at the next rescan, and one that ended meanwhile counts in its parent's children times."""
+
+    pid: int | None
+    _tree: list[psutil.Process] | None = None
+
+    def seconds(self, rescan: bool = False) -> float:
+        if self.pid is None:
+            return 0.0
+        if self._tree is None or rescan:
+            try:
+                root = psutil.Process(self.pid)
+                self._tree = [root, *root.children(recursive=True)]
+            except psutil.Error:
+                return 0.0
+        total = 0.0
+        for process in self._tree:
+            try:
+                times = process.cpu_times()
+            except psutil.Error:
+                continue
+            total += times.user + times.system + times.children_user + times.children_system
+        return total
 
 
 def kernel_environment(socket: Path, path: str = f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
@@ -158,14 +169,18 @@ class Sandbox:
     socket_owner: int | None      # the uid that must be able to connect to it
     slot: Slot
     started: float                # time.monotonic() when the runner began preparing it
+    _clock: CpuClock | None = field(default=None, repr=False)
 
     @property
     def warm(self) -> bool:
         return self.slot.warm
 
-    def cpu_seconds(self) -> float:
-        """CPU seconds the kernel and everything it started have used so far."""
-        return tree_cpu_seconds(self.slot.process_id())
+    def cpu_seconds(self, rescan: bool = False) -> float:
+        """CPU seconds the kernel and everything it started have used so far; ``rescan`` looks
+        for processes started since the last rescan (see :class:`CpuClock`)."""
+        if self._clock is None or self._clock.pid != self.slot.process_id():
+            self._clock = CpuClock(self.slot.process_id())
+        return self._clock.seconds(rescan)
 
     def launch_arguments(self) -> dict[str, Any]:
         """Keyword arguments for starting the kernel: its environment and where its output goes."""
