@@ -22,6 +22,7 @@ import multiprocessing
 import multiprocessing.util
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -64,6 +65,16 @@ def _start_worker(parent: int, root: str, overrides: dict[str, dict[str, Any]], 
     _WORKER["context"] = context
     # The runner owns its warm sandboxes; they go when this worker process exits.
     multiprocessing.util.Finalize(context.runner, context.runner.close, exitpriority=10)
+    # Then, once every other finalizer has run, the worker ends without the interpreter's own
+    # teardown: with TensorFlow loaded that takes about a second, and the batch waits for it.
+    multiprocessing.util.Finalize(None, _end_worker, exitpriority=-100)
+
+
+def _end_worker() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(0)
 
 
 def build_context(course: Course, assignment_name: str, options: BatchOptions,
@@ -91,8 +102,8 @@ def build_context(course: Course, assignment_name: str, options: BatchOptions,
     return Context(course, assignment, runner, course.lang(options.lang), blank, max_score, secret, db_url)
 
 
-def _grade_in_worker(student: str, work: SubmittedWork | SubmissionError, submitted: float) -> Graded:
-    return grade_submission(_WORKER["context"], student, work, queued=time.time() - submitted)
+def _grade_in_worker(student: str, work: SubmittedWork | SubmissionError, submitted: float, more: bool) -> Graded:
+    return grade_submission(_WORKER["context"], student, work, queued=time.time() - submitted, more=more)
 
 
 def check_students(course: Course, assignment: str, students: list[str]) -> list[str]:
@@ -255,12 +266,16 @@ def _pool(course: Course, assignment: str, options: BatchOptions, identity: Work
     deaths: dict[str, int] = {}
     retry: list[Graded] = []
     while pending:
-        with ProcessPoolExecutor(max_workers=min(workers, len(pending)), mp_context=get_context("spawn"),
+        processes = min(workers, len(pending))
+        with ProcessPoolExecutor(max_workers=processes, mp_context=get_context("spawn"),
                                  initializer=_start_worker,
                                  initargs=(os.getpid(), str(course.root), course.overrides, assignment, options,
                                            identity)) as pool:
+            # Workers take submissions in this order; once fewer remain than there are workers, a
+            # kernel started ahead would likely go unused (TensorFlow's import alone is seconds of CPU).
             futures: dict[Future[Graded], str] = {
-                pool.submit(_grade_in_worker, s, work[s], time.time()): s for s in pending}
+                pool.submit(_grade_in_worker, s, work[s], time.time(), len(pending) - i - 1 >= processes): s
+                for i, s in enumerate(pending)}
             pending = []
             try:
                 for future in _as_completed(futures):

@@ -80,8 +80,9 @@ def failed(context: Context, student: str, status: Status, detail: str, flags: l
 
 
 def grade_submission(context: Context, student: str, work: SubmittedWork | SubmissionError,
-                     queued: float = 0.0) -> Graded:
-    """Grade one student's submission; always returns a result with a status."""
+                     queued: float = 0.0, more: bool = True) -> Graded:
+    """Grade one student's submission; always returns a result with a status. ``more`` False
+    says no other submission will follow on this worker, so no kernel is started ahead."""
     started = time.monotonic()
     if isinstance(work, SubmissionError):
         graded = failed(context, student, Status.INVALID, messages.text(work.key, context.lang, **work.fields),
@@ -89,7 +90,9 @@ def grade_submission(context: Context, student: str, work: SubmittedWork | Submi
         graded.result.timings.queued = queued
         return graded
     try:
-        notebooks = {name: _grade_notebook(context, student, name, work) for name in context.notebooks}
+        last = context.notebooks[-1]
+        notebooks = {name: _grade_notebook(context, student, name, work, more or name != last)
+                     for name in context.notebooks}
     except Exception:  # noqa: BLE001 - a grader failure on one submission must not stop the batch
         graded = failed(context, student, Status.CRASHED, traceback.format_exc(limit=6))
         graded.result.seconds = round(time.monotonic() - started, 3)
@@ -112,7 +115,7 @@ def grade_submission(context: Context, student: str, work: SubmittedWork | Submi
     return Graded(result, {name: nb.text for name, nb in notebooks.items() if nb.text is not None}, retry)
 
 
-def _grade_notebook(context: Context, student: str, name: str, work: SubmittedWork) -> _Notebook:
+def _grade_notebook(context: Context, student: str, name: str, work: SubmittedWork, ahead: bool) -> _Notebook:
     course, assignment, lang = context.course, context.assignment, context.lang
     blank = [CellScore(c.grade_id, c.max_points, 0.0, []) for c in context.blank[name]]
     if name not in work.notebooks:
@@ -138,7 +141,7 @@ def _grade_notebook(context: Context, student: str, name: str, work: SubmittedWo
     limits = Limits(settings.cell_cpu_seconds, settings.cell_timeout, settings.notebook_timeout)
     job = Job(student, assignment.name, name, work.files)
     for attempt in range(2):
-        with context.runner.start(job) as sandbox:
+        with context.runner.start(job, ahead) as sandbox:
             began = time.monotonic()
             with oracle.serve(sandbox.socket, uid=sandbox.socket_owner):
                 execution = execute(nb, sandbox, oracle, limits, lang)

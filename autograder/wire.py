@@ -246,9 +246,9 @@ def receive(sock: socket.socket, max_frame: int = DEFAULT_MAX_FRAME) -> tuple[di
 def roundtrip(value: Any) -> Any:
     """An independent copy of ``value``, rebuilt exactly as the receiving side rebuilds it."""
     try:
-        return _copy_plain(value)
-    except _NotPlain:
-        return _through_a_frame(value)
+        return copy_plain(value)
+    except NotPlain:
+        return unframe(frame(value))
 
 
 def received(outcome: Any) -> Any:
@@ -259,24 +259,24 @@ def received(outcome: Any) -> Any:
     observations = []
     for value in outcome:
         try:
-            observations.append(_copy_plain(value))
-        except _NotPlain:
+            observations.append(copy_plain(value))
+        except NotPlain:
             (safe,) = sanitize([value])
-            observations.append(_through_a_frame(safe))
+            observations.append(unframe(frame(safe)))
     return observations
 
 
-class _NotPlain(Exception):
-    """A value :func:`_copy_plain` leaves to the full encoder."""
+class NotPlain(Exception):
+    """A value :func:`copy_plain` leaves to the full encoder."""
 
 
 _SCALARS = (np.bool_, np.integer, np.floating, np.complexfloating)
 
 
-def _copy_plain(value: Any) -> Any:
+def copy_plain(value: Any) -> Any:
     """``decode(encode(value))`` built directly, for values made only of plain data (numbers,
     strings, arrays, containers): diagnosing one failing case copies its inputs and outputs
-    hundreds of times, and the ``.npy`` round trip is most of that cost. Raises _NotPlain
+    hundreds of times, and the ``.npy`` round trip is most of that cost. Raises NotPlain
     for anything else (framework values, object arrays, subclasses), which takes the frame."""
     kind = type(value)
     if value is None or kind is bool or kind is int or kind is str:
@@ -285,15 +285,15 @@ def _copy_plain(value: Any) -> Any:
         return float(value)
     if kind is np.ndarray:
         if value.dtype.hasobject:
-            raise _NotPlain
+            raise NotPlain
         # np.save keeps Fortran order only for Fortran-contiguous arrays; all else arrives in C order.
         return value.copy(order="F" if value.flags.f_contiguous and not value.flags.c_contiguous else "C")
     if kind is tuple:
-        return tuple(_copy_plain(item) for item in value)
+        return tuple(copy_plain(item) for item in value)
     if kind is list:
-        return [_copy_plain(item) for item in value]
+        return [copy_plain(item) for item in value]
     if kind is dict:
-        return {_copy_plain(key): _copy_plain(item) for key, item in value.items()}
+        return {copy_plain(key): copy_plain(item) for key, item in value.items()}
     if kind is bytes or kind is bytearray:
         return bytes(value)
     if kind is Raised:
@@ -304,17 +304,23 @@ def _copy_plain(value: Any) -> Any:
         return value
     if isinstance(value, _SCALARS) and not isinstance(value, float):
         return value  # immutable, and np.load gives back the same dtype and value
-    raise _NotPlain
+    raise NotPlain
 
 
-def _through_a_frame(value: Any) -> Any:
-    frame = io.BytesIO(pack({}, {"value": value}))
+def frame(value: Any) -> bytes:
+    """``value`` packed as a trusted sender sends it; :func:`unframe` rebuilds it."""
+    return pack({}, {"value": value})
+
+
+def unframe(data: bytes) -> Any:
+    """The value in a :func:`frame`, rebuilt exactly as the receiving side rebuilds it."""
+    stream = io.BytesIO(data)
 
     def read(n: int) -> bytes:
-        data = frame.read(n)
-        if len(data) != n:
+        chunk = stream.read(n)
+        if len(chunk) != n:
             raise WireError("truncated frame")
-        return data
+        return chunk
 
     header, buffers = _parse(read, DEFAULT_MAX_FRAME * 16)
     return decode(header["value"], buffers, trusted=True)

@@ -59,8 +59,8 @@ PLAIN = [
 
 @pytest.mark.parametrize("value", PLAIN, ids=lambda v: type(v).__name__)
 def test_the_in_memory_copy_is_what_the_frame_rebuilds(value) -> None:
-    assert _identical(wire.roundtrip(value), wire._through_a_frame(value))
-    assert _identical(wire.received([value]), wire._through_a_frame(wire.sanitize([value])))
+    assert _identical(wire.roundtrip(value), wire.unframe(wire.frame(value)))
+    assert _identical(wire.received([value]), wire.unframe(wire.frame(wire.sanitize([value]))))
 
 
 def test_an_observation_that_cannot_cross_arrives_as_an_error() -> None:
@@ -72,7 +72,7 @@ def test_every_case_the_oracle_sends_is_copied_as_the_sandbox_rebuilds_it() -> N
     session = OracleSession(COURSE.assignment("rnn"), "ana", b"s" * 32, "es")
     for check_id in session.checks:
         for case in session.cases(check_id):
-            assert _identical(wire.roundtrip(case.to_wire()), wire._through_a_frame(case.to_wire()))
+            assert _identical(wire.roundtrip(case.to_wire()), wire.unframe(wire.frame(case.to_wire())))
 
 
 def test_texts_arrive_as_an_object_array_of_strings() -> None:

@@ -271,11 +271,12 @@ class Runner(LoggingConfigurable):
         return [*(self.preload or self._imports), "ipykernel.kernelapp", "ipykernel.debugger"]
 
     @contextmanager
-    def start(self, job: Job) -> Iterator[Sandbox]:
+    def start(self, job: Job, ahead: bool = True) -> Iterator[Sandbox]:
         """A sandbox holding ``job``'s files, with a kernel manager ready to start its kernel;
-        removed (kernel, container, job folder) when the block exits."""
+        removed (kernel, container, job folder) when the block exits. With ``ahead`` False, no
+        sandbox is started ahead for a next job."""
         started = time.monotonic()
-        slot = self._take()
+        slot = self._take(ahead)
         try:
             write_files(slot.directory / FILES_NAME, job.files)
             environment = self.environment(slot)
@@ -288,12 +289,12 @@ class Runner(LoggingConfigurable):
         """The kernel's environment in ``slot``."""
         return kernel_environment(slot.directory / SOCKET_NAME)
 
-    def _take(self) -> Slot:
+    def _take(self, refill: bool = True) -> Slot:
         """A sandbox for the next kernel: one started ahead when there is one."""
         if self._pool is None:
             self.setup(self._imports, self._grader_only)
         assert self._pool is not None
-        return self._pool.take()
+        return self._pool.take(refill)
 
     def _start_slot(self) -> Slot:
         """Start a sandbox whose process waits, imports done, for its kernel's start request."""

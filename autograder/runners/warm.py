@@ -59,13 +59,16 @@ class WarmPool(Generic[S]):
             while not self._closed and len(self._upcoming) < self._ahead:
                 self._upcoming.append(self._starter.submit(self._start))
 
-    def take(self) -> S:
+    def take(self, refill: bool = True) -> S:
         """The oldest sandbox started ahead (waiting for it if it is still starting, which is
-        never slower than a cold start), or a new one when none is; then start the next."""
+        never slower than a cold start), or a new one when none is; then start the next unless
+        ``refill`` is False (no kernel will be needed after this one: starting one would only
+        take CPU from the kernels still grading)."""
         with self._lock:
             upcoming = self._upcoming.popleft() if self._upcoming else None
         slot = upcoming.result() if upcoming is not None else self._start()
-        self.fill()
+        if refill:
+            self.fill()
         slot.warm = upcoming is not None
         return slot
 
