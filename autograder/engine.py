@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+from nbgrader.api import Gradebook
 
 from autograder import exchange, gradebook, messages
 from autograder.course import Assignment, Course, CourseError, student_id_problem, write_atomic
@@ -120,9 +121,10 @@ def check_students(course: Course, assignment: str, students: list[str]) -> list
 
 
 def record(course: Course, graded: Graded, work: SubmittedWork | SubmissionError,
-           answer_key: str) -> gradebook.Change | None:
-    """Write a result where nbgrader and the TAs see it: graded notebooks, results.json, gradebook.
-    Returns the change of the student's final grade when this regrade moved it."""
+           answer_key: str, gb: Gradebook | None = None) -> gradebook.Change | None:
+    """Write a result where nbgrader and the TAs see it: graded notebooks, results.json, gradebook
+    (through ``gb`` when the batch holds it open). Returns the change of the student's final
+    grade when this regrade moved it."""
     began = time.monotonic()
     result = graded.result
     assignment = course.assignment(result.assignment)
@@ -138,7 +140,7 @@ def record(course: Course, graded: Graded, work: SubmittedWork | SubmissionError
                 write_atomic(folder / item.path, item.data[:200].decode("utf-8", "replace"))
         result.graded_digest = graded_digest(answer_key, work)
     timestamp = work.timestamp() if isinstance(work, SubmittedWork) else None
-    change = gradebook.record(course, result, assignment.notebooks, timestamp)
+    change = gradebook.record(course, result, assignment.notebooks, timestamp, gb)
     result.timings.recording = round(time.monotonic() - began, 4)
     write_atomic(course.results_path(result.student, result.assignment),
                  json.dumps(result.to_json(), indent=1, ensure_ascii=False))
@@ -236,25 +238,26 @@ def _run(course: Course, assignment: str, options: BatchOptions,
          work: dict[str, SubmittedWork | SubmissionError], progress: Progress,
          answer_key: str, identity: WorkerIdentity | None) -> list[SubmissionResult]:
     results: dict[str, SubmissionResult] = {}
+    with gradebook.opened(course) as gb:
 
-    def done(graded: Graded) -> None:
-        change = record(course, graded, work[graded.result.student], answer_key)
-        if change:
-            progress.moved(change)
-        results[graded.result.student] = graded.result
-        progress.result(graded.result)
+        def done(graded: Graded) -> None:
+            change = record(course, graded, work[graded.result.student], answer_key, gb)
+            if change:
+                progress.moved(change)
+            results[graded.result.student] = graded.result
+            progress.result(graded.result)
 
-    scheduler = course.settings.scheduler if options.scheduler is None else options.scheduler
-    if scheduler:
-        from autograder.cluster.client import grade_on_cluster
+        scheduler = course.settings.scheduler if options.scheduler is None else options.scheduler
+        if scheduler:
+            from autograder.cluster.client import grade_on_cluster
 
-        grade_on_cluster(course, assignment, options, scheduler, work, done, progress)
-        return [results[s] for s in sorted(results)]
-    retry = _pool(course, assignment, options, identity, work, options.workers, done, attempt=1)
-    if retry:
-        # Alone: one worker, nothing else grading, so only the submission's own code is timed.
-        _pool(course, assignment, options, identity, {g.result.student: work[g.result.student] for g in retry},
-              1, done, attempt=2)
+            grade_on_cluster(course, assignment, options, scheduler, work, done, progress)
+        else:
+            retry = _pool(course, assignment, options, identity, work, options.workers, done, attempt=1)
+            if retry:
+                # Alone: one worker, nothing else grading, so only the submission's own code is timed.
+                _pool(course, assignment, options, identity,
+                      {g.result.student: work[g.result.student] for g in retry}, 1, done, attempt=2)
     return [results[s] for s in sorted(results)]
 
 

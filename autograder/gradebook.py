@@ -46,7 +46,18 @@ def find_alembic() -> None:
 
 
 @contextmanager
-def _open(course: Course) -> Iterator[Gradebook]:
+def opened(course: Course) -> Iterator[Gradebook]:
+    """The course's gradebook, open until the block exits: a batch records every result through
+    one (opening it checks every table, and its engine caches compiled queries)."""
+    with _open(course) as gb:
+        yield gb
+
+
+@contextmanager
+def _open(course: Course, gb: Gradebook | None = None) -> Iterator[Gradebook]:
+    if gb is not None:
+        yield gb
+        return
     find_alembic()
     coursedir = course.coursedir
     # nbgrader's own session handling emits "not in session" SAWarnings on every submission.
@@ -65,14 +76,16 @@ class Change:
     after: float
 
 
-def record(course: Course, result: SubmissionResult, notebooks: list[str], timestamp: datetime | None) -> Change | None:
-    """Record ``result`` (submitted at ``timestamp``, as nbgrader's timestamp.txt says); returns
-    the change when this was a regrade that moved the student's final score."""
+def record(course: Course, result: SubmissionResult, notebooks: list[str], timestamp: datetime | None,
+           gb: Gradebook | None = None) -> Change | None:
+    """Record ``result`` (submitted at ``timestamp``, as nbgrader's timestamp.txt says), in one
+    transaction, through ``gb`` when given (see :func:`opened`); returns the change when this
+    was a regrade that moved the student's final score."""
     if result.status is Status.MISSING:
         return None
     review = result.status is not Status.GRADED or bool(result.flags)
     flag_text = _flag_comment(course, result)
-    with _open(course) as gb:
+    with _open(course, gb) as gb:
         before = _final(gb, result.assignment, result.student)
         gb.update_or_create_student(result.student)
         if timestamp:
@@ -97,7 +110,7 @@ def record(course: Course, result: SubmissionResult, notebooks: list[str], times
             for index, comment in enumerate(sorted(submitted.comments, key=lambda c: order(c.name))):
                 comment.auto_comment = flag_text if index == 0 else None
             submitted.flagged = review
-        gb.db.commit()
+        gb.db.flush()
         _assign_penalties(LatePenalty(config=course.config), gb.find_submission(result.assignment, result.student))
         gb.db.commit()
         after = _final(gb, result.assignment, result.student)
