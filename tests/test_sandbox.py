@@ -8,9 +8,14 @@ and with the Docker runner (one container per submission).
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from pathlib import Path
+
 import nbformat
 import pytest
 
+from autograder.course import Course
 from autograder.engine import BatchOptions, grade
 from autograder.demo import Submission, build_class, student_notebook
 from autograder.records import Status
@@ -127,3 +132,36 @@ def test_killed_kernel_is_recorded_and_the_batch_goes_on(hostile_class) -> None:
     assert results["kills_kernel"].status is Status.CRASHED
     assert results["kills_kernel"].score == 0
     assert results["ana"].status is Status.GRADED and results["ana"].score == results["ana"].max_score
+
+
+def test_folders_made_for_paths_bound_under_tmp_are_read_only(request, tmp_path) -> None:
+    """A path the sandbox may read that lies under /tmp (as a checkout does in CI) has its parent
+    folders made inside the sandbox's writable /tmp: the kernel must not be able to write there."""
+    # Readable by the unprivileged workers (pytest's own folders are 0700).
+    outer = Path(tempfile.mkdtemp(prefix="autograder-test-"))
+    outer.chmod(0o755)
+    request.addfinalizer(lambda: shutil.rmtree(outer, ignore_errors=True))
+    shared = outer / "shared"
+    (shared / "data").mkdir(parents=True)
+    demo = build_class(COURSE, "rnn", tmp_path / "course")
+    for folder in (demo.root / "submitted").iterdir():
+        shutil.rmtree(folder)
+    code = f"""
+import os
+for target in ({str(shared / 'evil.txt')!r}, {str(outer / 'evil.txt')!r}, {str(shared / 'data' / 'evil.txt')!r}):
+    try:
+        open(target, "w").write("x")
+        print("LEAK", target)
+    except OSError as exc:
+        print("BLOCKED", type(exc).__name__)
+print("SEES", os.path.isdir({str(shared / 'data')!r}))
+"""
+    folder = demo.root / "submitted" / "writer" / "rnn"
+    folder.mkdir(parents=True)
+    submission = Submission("writer", "writer", cells={"rnn_step_forward": _CORRECT + code})
+    nbformat.write(student_notebook(demo.assignment("rnn"), "rnn", submission), str(folder / "rnn.ipynb"))
+    course = Course(demo.root, {"LocalRunner": {"extra_ro_paths": [str(shared / "data")]}})
+    (result,) = grade(course, "rnn", BatchOptions("local", workers=1, lang="es"))
+    output = _output(course, "writer")
+    assert result.status is Status.GRADED, result.detail
+    assert output.count("BLOCKED") == 3 and "LEAK" not in output and "SEES True" in output, output

@@ -39,6 +39,10 @@ from autograder.privileges import share
 from autograder.sandbox.pool import write_start_request
 
 
+# The sandbox's own writable folders (tmpfs, size-limited).
+_SCRATCH_MOUNTS = ("/tmp", "/dev/shm", KERNEL_HOME)
+
+
 def _package() -> Path:
     """The grader's own ``autograder`` package, which the sandbox mounts read-only."""
     return Path(autograder.__file__).resolve().parent
@@ -164,8 +168,16 @@ class LocalRunner(Runner):
         readable = sorted({sys.base_prefix, sys.prefix, str(_package()), *self.extra_ro_paths})
         # Parents of bound paths are created world-traversable, whatever they are on the host.
         parents = sorted({str(p) for path in readable for p in Path(path).parents if str(p) != "/"}, key=len)
+        # Those under one of the sandbox's writable folders (a checkout under /tmp) are made in a
+        # small tmpfs of their own, read-only once the paths are bound: in a user namespace the
+        # folders bwrap makes belong to the sandbox user, who could otherwise write beside them.
+        anchors = sorted({str(Path(mount, Path(path).relative_to(mount).parts[0]))
+                          for path in readable for mount in _SCRATCH_MOUNTS
+                          if Path(path).is_relative_to(mount) and Path(path) != Path(mount)})
+        for anchor in anchors:
+            args += ["--perms", "0755", "--size", "65536", "--tmpfs", anchor]
         for parent in parents:
-            if parent not in ("/usr", "/etc", "/tmp"):
+            if parent not in ("/usr", "/etc", *_SCRATCH_MOUNTS, *anchors):
                 args += ["--perms", "0755", "--dir", parent]
         for path in readable:
             args += ["--ro-bind", path, path]
@@ -177,5 +189,6 @@ class LocalRunner(Runner):
                  "--ro-bind", str(directory / FILES_NAME), str(directory / FILES_NAME),
                  # The sandbox's own root (where the folders above were made) is writable by
                  # the sandbox user in a user namespace, and unbounded: make it read-only.
-                 "--remount-ro", "/", "--chdir", KERNEL_HOME, "--"]
+                 "--remount-ro", "/", *[arg for anchor in anchors for arg in ("--remount-ro", anchor)],
+                 "--chdir", KERNEL_HOME, "--"]
         return args
