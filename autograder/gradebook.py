@@ -15,7 +15,7 @@ import os
 import sys
 import warnings
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -54,10 +54,7 @@ def opened(course: Course) -> Iterator[Gradebook]:
 
 
 @contextmanager
-def _open(course: Course, gb: Gradebook | None = None) -> Iterator[Gradebook]:
-    if gb is not None:
-        yield gb
-        return
+def _open(course: Course) -> Iterator[Gradebook]:
     find_alembic()
     coursedir = course.coursedir
     # nbgrader's own session handling emits "not in session" SAWarnings on every submission.
@@ -85,7 +82,7 @@ def record(course: Course, result: SubmissionResult, notebooks: list[str], times
         return None
     review = result.status is not Status.GRADED or bool(result.flags)
     flag_text = _flag_comment(course, result)
-    with _open(course, gb) as gb:
+    with nullcontext(gb) if gb is not None else _open(course) as gb:
         before = _final(gb, result.assignment, result.student)
         gb.update_or_create_student(result.student)
         if timestamp:
