@@ -166,12 +166,14 @@ def execute(nb: nbformat.NotebookNode, sandbox: Sandbox, oracle: OracleSession, 
         outcome.status = Status.TIMEOUT
         outcome.detail = messages.text(key, lang, seconds=seconds, cell=cell_name(nb, index))
 
-    cpu_mark: list[float] = []  # the CPU time when the last cell ended
+    last_cpu: float | None = None  # the kernel's CPU time when the last cell ended
 
     async def run_cell(index: int, cell: nbformat.NotebookNode) -> bool:
         """Run one cell within its budgets; False when the kernel is gone."""
+        nonlocal last_cpu
         # Cells run back to back: this one starts where the last one's CPU time ended.
-        started, cpu_start = time.monotonic(), cpu_mark[0] if cpu_mark else sandbox.cpu_seconds(rescan=True)
+        started = time.monotonic()
+        cpu_start = last_cpu if last_cpu is not None else sandbox.cpu_seconds(rescan=True)
         ticks = 0
         task = asyncio.ensure_future(client.async_execute_cell(cell, index, execution_count=index + 1))
         stopped_at: float | None = None
@@ -205,8 +207,8 @@ def execute(nb: nbformat.NotebookNode, sandbox: Sandbox, oracle: OracleSession, 
                 outcome.detail = messages.text("detail_dead_kernel", lang, cell=cell_name(nb, index))
             return False
         finally:
-            cpu_mark[:] = [sandbox.cpu_seconds(rescan=ticks > 0)]
-            cpu = max(0.0, cpu_mark[0] - cpu_start)
+            last_cpu = sandbox.cpu_seconds(rescan=ticks > 0)
+            cpu = max(0.0, last_cpu - cpu_start)
             grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
             outcome.cells.append(CellTiming(index, round(time.monotonic() - started, 4), round(cpu, 4), grade_id))
 
