@@ -6,10 +6,15 @@ the local runner, as `autograder grade` does.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+import shutil
+import threading
+import time
 
 import nbformat
+import psutil
 import pytest
 
 from autograder.course import Course
@@ -23,8 +28,6 @@ pytestmark = pytest.mark.e2e
 
 def _only(demo: Course, assignment: str, students: list[str]) -> None:
     """Keep only ``students``' submissions in the demo class."""
-    import shutil
-
     for folder in (demo.root / "submitted").iterdir():
         if folder.name not in students:
             shutil.rmtree(folder)
@@ -37,10 +40,10 @@ def _add(demo: Course, assignment: str, student: str, cells: dict[str, str]) -> 
     nbformat.write(notebook, str(folder / f"{assignment}.ipynb"))
 
 
-def _configure(demo: Course, **settings: float) -> Course:
+def _configure(demo: Course, section: str = "Autograder", **settings: float) -> Course:
     with (demo.root / "nbgrader_config.py").open("a") as config:
         for name, value in settings.items():
-            config.write(f"\nc.Autograder.{name} = {value!r}\n")
+            config.write(f"\nc.{section}.{name} = {value!r}\n")
     return Course(demo.root)
 
 
@@ -49,16 +52,23 @@ def _busy() -> None:
         pass
 
 
-def test_warm_kernels_are_started_ahead_and_used_once(tmp_path) -> None:
+_MARKER = (
+    "import os\n"
+    "marks = ('mark', '/tmp/mark', '/dev/shm/mark', os.path.expanduser('~/mark'))\n"
+    "print('REUSED' if any(os.path.exists(m) for m in marks) else 'FRESH')\n"
+    "for m in marks:\n    open(m, 'w').write('x')\n"
+    "def rnn_step_forward(x, prev_h, Wx, Wh, b):\n    return np.tanh(x @ Wx + prev_h @ Wh + b)\n")
+
+
+@pytest.mark.parametrize("fork_kernels", [True, False], ids=["forked", "importing"])
+def test_warm_kernels_are_started_ahead_and_used_once(tmp_path, fork_kernels: bool) -> None:
     demo = build_class(COURSE, "rnn", tmp_path / "course")
     _only(demo, "rnn", ["ana", "bruno", "carla"])
-    # Each kernel leaves a mark in its home; a kernel used twice would find one.
-    _add(demo, "rnn", "marker", {"rnn_step_forward": (
-        "import os\nprint('REUSED' if os.path.exists('mark') else 'FRESH')\nopen('mark', 'w').write('x')\n"
-        "def rnn_step_forward(x, prev_h, Wx, Wh, b):\n    return np.tanh(x @ Wx + prev_h @ Wh + b)\n")})
-    _add(demo, "rnn", "marker2", {"rnn_step_forward": (
-        "import os\nprint('REUSED' if os.path.exists('mark') else 'FRESH')\nopen('mark', 'w').write('x')\n"
-        "def rnn_step_forward(x, prev_h, Wx, Wh, b):\n    return np.tanh(x @ Wx + prev_h @ Wh + b)\n")})
+    # Each kernel leaves a mark in every folder it may write; a kernel used twice, or a
+    # folder one sandbox shares with the next, would show one to the next submission.
+    _add(demo, "rnn", "marker", {"rnn_step_forward": _MARKER})
+    _add(demo, "rnn", "marker2", {"rnn_step_forward": _MARKER})
+    demo = _configure(demo, "LocalRunner", fork_kernels=fork_kernels)
     results = {r.student: r for r in grade(demo, "rnn", BatchOptions("local", workers=1, lang="es"))}
     assert all(r.status is Status.GRADED for r in results.values())
     # With one worker, every submission after the first finds a kernel started ahead.
@@ -67,6 +77,38 @@ def test_warm_kernels_are_started_ahead_and_used_once(tmp_path) -> None:
         nb = nbformat.read(demo.root / "autograded" / student / "rnn" / "rnn.ipynb", as_version=4)
         text = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
         assert "FRESH" in text and "REUSED" not in text
+        assert results[student].score == results["ana"].score == results["ana"].max_score
+
+
+def _kill_zygotes(stop: threading.Event, killed: list[int]) -> None:
+    """Kill every zygote the batch's workers start, as soon as it appears."""
+    while not stop.is_set():
+        for process in psutil.Process().children(recursive=True):
+            with contextlib.suppress(psutil.Error):
+                if "autograder.sandbox.zygote" in process.cmdline():
+                    process.kill()
+                    killed.append(process.pid)
+        time.sleep(0.02)
+
+
+def test_a_dead_zygote_leaves_the_sandboxes_to_import_for_themselves(tmp_path, graded_class) -> None:
+    graded, reference = graded_class("rnn")
+    # The same class, secret included (cases are drawn per student from it), before grading.
+    shutil.copytree(graded.root, tmp_path / "course",
+                    ignore=shutil.ignore_patterns("gradebook.db", "autograded", "feedback"))
+    demo = Course(tmp_path / "course")
+    _only(demo, "rnn", ["ana", "bruno", "carla"])
+    stop, killed = threading.Event(), []
+    killer = threading.Thread(target=_kill_zygotes, args=(stop, killed), daemon=True)
+    killer.start()
+    try:
+        results = {r.student: r for r in grade(demo, "rnn", BatchOptions("local", workers=1, lang="es"))}
+    finally:
+        stop.set()
+        killer.join()
+    assert killed
+    assert all(r.status is Status.GRADED for r in results.values()), {s: r.detail for s, r in results.items()}
+    assert {s: r.score for s, r in results.items()} == {s: reference[s].score for s in results}
 
 
 def test_every_result_records_where_its_time_went(graded_class) -> None:

@@ -2,8 +2,9 @@
 
 Each student below has a correct rnn_step_forward followed by something hostile in the same
 cell. Every one must end with an explicit status, the hostile action must fail inside the
-sandbox, and the rest of the batch must be graded normally: with the local runner (bubblewrap)
-and with the Docker runner (one container per submission).
+sandbox, and the rest of the batch must be graded normally: with the local runner (bubblewrap),
+its kernels forked from the worker's zygote or importing their own libraries, and with the
+Docker runner (one container per submission).
 """
 
 from __future__ import annotations
@@ -82,16 +83,41 @@ for target in ("/usr/evil.py", {str(COURSE.root / 'evil.txt')!r}, "/etc/evil"):
     except OSError as exc:
         print("BLOCKED", type(exc).__name__)
 """,
+    "escalates": """
+fields = dict(line.split(":", 1) for line in open("/proc/self/status").read().splitlines() if ":" in line)
+held = {name: fields[name].strip() for name in ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb")}
+if any(int(value, 16) for value in held.values()) or fields["NoNewPrivs"].strip() != "1":
+    print("LEAK", held, fields["NoNewPrivs"].strip())
+else:
+    print("BLOCKED no capability, no new privileges")
+""",
+    "sees_host_processes": """
+import os
+seen = []
+for pid in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        seen.append(open(f"/proc/{pid}/cmdline", "rb").read().replace(b"\\0", b" ").decode())
+    except OSError:
+        pass
+host = [c for c in seen if any(w in c for w in ("pytest", "spawn_main", "autograder grade", "dockerd"))]
+print("LEAK" if host else "BLOCKED", len(seen), "processes", host)
+""",
     "kills_kernel": "\nimport os\nos._exit(1)\n",
 }
 
 
-@pytest.fixture(scope="module", params=["local", pytest.param("docker", marks=pytest.mark.docker)])
+# "local" forks each kernel from the worker's zygote; "local-importing" starts each sandbox's
+# kernel with its own imports, as the local runner does where it cannot fork.
+@pytest.fixture(scope="module", params=["local", "local-importing", pytest.param("docker", marks=pytest.mark.docker)])
 def hostile_class(request, tmp_path_factory):
     runner = request.param
     if runner == "docker":
         request.getfixturevalue("docker_engine")
     demo = build_class(COURSE, "rnn", tmp_path_factory.mktemp(f"hostile-{runner}"))
+    if runner == "local-importing":
+        with (demo.root / "nbgrader_config.py").open("a") as config:
+            config.write("\nc.LocalRunner.fork_kernels = False\n")
+        demo, runner = Course(demo.root), "local"
     assignment = demo.assignment("rnn")
     for student, code in HOSTILE.items():
         folder = demo.root / "submitted" / student / "rnn"

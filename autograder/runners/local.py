@@ -8,10 +8,15 @@ network (a fresh network namespace), no capabilities, and resource limits apply 
 kernel and all it starts. Without bubblewrap the runner still limits resources but says
 loudly that the filesystem and network are exposed.
 
-Warm kernels: each sandbox is started ahead of need with ``autograder.sandbox.pool``, which
-drops to the sandbox's uid, imports what the assignment's notebooks import, and becomes the
-kernel when its submission's start request arrives. jupyter_client manages it through
-:class:`_SlotProvisioner`, which hands over that request instead of launching a process.
+Warm kernels: each sandbox is started ahead of need, and its process becomes the kernel when
+its submission's start request arrives; jupyter_client manages it through
+:class:`_SlotProvisioner`, which hands over that request instead of launching a process. That
+process is forked, imports done, from the worker's zygote (``autograder.sandbox.zygote``),
+which imported what the assignment's notebooks import once for the whole batch, and enters the
+fresh sandbox before anything of the student's runs. Where the zygote cannot be used (root
+grader, no bubblewrap, an assignment with grader-only files, whose imports must happen in the
+sandbox's own view) or has stopped, the sandbox's process imports them itself
+(``autograder.sandbox.pool``).
 """
 
 from __future__ import annotations
@@ -23,24 +28,33 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from jupyter_client.connect import KernelConnectionInfo
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
+from traitlets import Bool
 
 import autograder
 from autograder.runners.base import (CONNECTION_NAME, FILES_NAME, KERNEL_HOME, SOCKET_NAME, Runner, Slot,
                                      job_directory, kernel_arguments, kernel_environment, sandbox_uid)
 from autograder.privileges import share
 from autograder.sandbox.pool import write_start_request
+from autograder.sandbox.zygote import Zygote
 
 
 # The sandbox's own writable folders (tmpfs, size-limited).
 _SCRATCH_MOUNTS = ("/tmp", "/dev/shm", KERNEL_HOME)
+# What a sandbox runs while a zygote's fork is its kernel: a line once its mounts are done, then
+# it waits for the end of its input, the pipe only the kernel holds open, so that the sandbox
+# (and whatever the kernel left in it) ends with the kernel, as it does with an imported one.
+_PLACEHOLDER = ["/bin/sh", "-c", "echo; exec cat >/dev/null"]
+# Waiting for the zygote's first fork includes its imports, under a busy machine's load.
+_ZYGOTE_SECONDS = 300.0
 
 
 def _package() -> Path:
@@ -97,6 +111,16 @@ class LocalRunner(Runner):
 
     name = "local"
 
+    fork_kernels = Bool(True, help="Fork warm kernels from one process per grading worker that imported the "
+                                   "assignment's libraries once, instead of importing them in every sandbox "
+                                   "(used only with bubblewrap, an unprivileged grader and no grader-only files).",
+                        ).tag(config=True)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._zygote: Zygote | None = None
+        self._zygote_lock = threading.Lock()
+
     def prepare(self) -> list[str]:
         warnings = []
         if not sys.platform.startswith("linux"):
@@ -122,7 +146,70 @@ class LocalRunner(Runner):
             env["HOME"] = str(slot.directory / "home")
         return env
 
+    def close(self) -> None:
+        super().close()
+        with self._zygote_lock:
+            if self._zygote is not None:
+                self._zygote.close()
+                self._zygote = None
+
+    def _running_zygote(self) -> Zygote | None:
+        """This worker's zygote, started on first use; None where it cannot serve or has stopped."""
+        with self._zygote_lock:
+            if (self._zygote is None and self.fork_kernels and not self._grader_only and os.geteuid() != 0
+                    and sys.platform.startswith("linux") and self._bwrap() is not None):
+                env = kernel_environment(Path("/"))
+                del env["AUTOGRADER_SOCKET"]
+                # The package the sandbox binds, as a sandbox's process imports it.
+                env["PYTHONPATH"] = str(_package().parent)
+                self._zygote = Zygote(self.preloaded(), env)
+            return self._zygote if self._zygote is not None and self._zygote.alive() else None
+
     def _start_slot(self) -> _LocalSlot:
+        zygote = self._running_zygote()
+        if zygote is not None:
+            slot = self._start_forked_slot(zygote)
+            if slot is not None:
+                return slot
+        return self._start_importing_slot()
+
+    def _start_forked_slot(self, zygote: Zygote) -> _LocalSlot | None:
+        """A fresh sandbox holding only a placeholder, entered by a fork of ``zygote``; None when
+        the zygote did not fork (it has stopped: the caller starts a sandbox that imports)."""
+        directory = job_directory(None)
+        (directory / FILES_NAME).mkdir(mode=0o755)
+        slot = _LocalSlot(directory, None, tempfile.TemporaryFile(prefix="autograder-kernel-log-"))
+        info, info_write = os.pipe()
+        lifeline, lifeline_write = os.pipe()
+        try:
+            command = [sys.executable, "-m", "autograder.sandbox.launch", json.dumps(self.limits()), "--",
+                       *self.sandbox_prefix(directory, info_fd=info_write), *_PLACEHOLDER]
+            slot.process = subprocess.Popen(command, stdin=lifeline, stdout=subprocess.PIPE, stderr=slot.log,
+                                            env=self.environment(slot), pass_fds=[info_write],
+                                            start_new_session=True)
+        finally:
+            os.close(info_write)
+            os.close(lifeline)
+        try:
+            with os.fdopen(info, "rb") as stream:
+                sandbox = _read_info(stream)
+            assert slot.process.stdout is not None
+            with slot.process.stdout:
+                mounted = slot.process.stdout.readline()
+            if sandbox is None or not mounted:
+                return slot  # bubblewrap failed: its message is in the log, which the kernel's start reports
+            kernel = zygote.fork({"pid": sandbox, "directory": str(directory), "cwd": KERNEL_HOME,
+                                  "limits": self.limits()}, slot.log.fileno(), lifeline_write, _ZYGOTE_SECONDS)
+        finally:
+            os.close(lifeline_write)
+        if kernel is None:
+            slot.remove()
+            return None
+        # The kernel is not the sandbox's child: its CPU time is counted from its own pid.
+        slot.process_id = lambda: kernel
+        return slot
+
+    def _start_importing_slot(self) -> _LocalSlot:
         uid = sandbox_uid(self.sandbox_uid_base)
         directory = job_directory(uid)
         (directory / FILES_NAME).mkdir(mode=0o755)
@@ -143,8 +230,9 @@ class LocalRunner(Runner):
     def _bwrap() -> str | None:
         return shutil.which("bwrap")
 
-    def sandbox_prefix(self, directory: Path) -> list[str]:
-        """The bubblewrap command that isolates a kernel whose job folder is ``directory``."""
+    def sandbox_prefix(self, directory: Path, info_fd: int | None = None) -> list[str]:
+        """The bubblewrap command that isolates a kernel whose job folder is ``directory``
+        (writing the sandbox's pid and namespaces to ``info_fd`` when given)."""
         bwrap = self._bwrap()
         if bwrap is None or not sys.platform.startswith("linux"):
             return []
@@ -189,6 +277,22 @@ class LocalRunner(Runner):
                  "--ro-bind", str(directory / FILES_NAME), str(directory / FILES_NAME),
                  # The sandbox's own root (where the folders above were made) is writable by
                  # the sandbox user in a user namespace, and unbounded: make it read-only.
-                 "--remount-ro", "/", *[arg for anchor in anchors for arg in ("--remount-ro", anchor)],
-                 "--chdir", KERNEL_HOME, "--"]
-        return args
+                 "--remount-ro", "/", *[arg for anchor in anchors for arg in ("--remount-ro", anchor)]]
+        if info_fd is not None:
+            args += ["--info-fd", str(info_fd)]
+        return [*args, "--chdir", KERNEL_HOME, "--"]
+
+
+def _read_info(stream: IO[bytes]) -> int | None:
+    """The host pid of a sandbox's first process, from what bubblewrap writes to ``--info-fd``
+    (one JSON object; read until it parses, since the sandbox may keep the descriptor open)."""
+    data = b""
+    while chunk := stream.read1(4096):
+        data += chunk
+        try:
+            return int(json.loads(data)["child-pid"])
+        except ValueError:
+            continue
+        except (KeyError, TypeError):
+            return None
+    return None

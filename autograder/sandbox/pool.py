@@ -33,6 +33,7 @@ HEARTBEAT_NAME = "heartbeat"
 # The grader touches DIR/heartbeat while it waits for this sandbox; a grader that was killed
 # stops touching it, and the waiting sandbox exits instead of idling until --idle.
 HEARTBEAT_TIMEOUT_SECONDS = 15.0
+IDLE_SECONDS = 1800.0
 
 
 def write_start_request(directory: Path, request: dict[str, object]) -> None:
@@ -44,7 +45,8 @@ def write_start_request(directory: Path, request: dict[str, object]) -> None:
     os.replace(staging, directory / START_NAME)
 
 
-def _preload(modules: list[str]) -> None:
+def preload(modules: list[str]) -> None:
+    """Import ``modules``, skipping those this Python lacks."""
     for name in modules:
         try:
             importlib.import_module(name)
@@ -69,36 +71,44 @@ def _wait_for_start(directory: Path, idle_seconds: float) -> dict[str, object] |
     return None
 
 
-def main(argv: list[str]) -> None:
-    parser = argparse.ArgumentParser(prog="python -m autograder.sandbox.pool")
-    parser.add_argument("directory", type=Path)
-    parser.add_argument("--uid", type=int)
-    parser.add_argument("--preload", nargs="*", default=[])
-    parser.add_argument("--idle", type=float, default=1800.0)
-    parser.add_argument("--limits", type=json.loads, default={})
-    args = parser.parse_args(argv)
+def serve(directory: Path, idle_seconds: float, limits: dict[str, int]) -> None:
+    """Imports done: say so in ``directory``, wait for the start request, and become the kernel
+    (returns only if no request came)."""
     from autograder import frameworks
     from autograder.sandbox import kernel
     from autograder.sandbox.launch import apply_limits
 
-    if args.uid is not None:
-        kernel.drop_privileges(args.uid)
     # The kernel's sockets in the job folder must accept the grader, which reaches them
     # through the group when it is neither root nor this uid (Docker runner, unprivileged).
     os.umask(0o007)
-    _preload(args.preload)
-    (args.directory / READY_NAME).write_text(str(os.getpid()))
-    request = _wait_for_start(args.directory, args.idle)
+    (directory / READY_NAME).write_text(str(os.getpid()))
+    request = _wait_for_start(directory, idle_seconds)
     if request is None:
-        sys.exit(0)
+        return
     env = request.get("env", {})
     kernel_argv = request.get("argv", [])
     if not isinstance(env, dict) or not isinstance(kernel_argv, list):
         sys.exit("malformed start request")
     os.environ.update({str(k): str(v) for k, v in env.items()})
     frameworks.seed_imported(kernel.SEED)
-    apply_limits(args.limits)
+    apply_limits(limits)
     kernel.main([str(a) for a in kernel_argv])
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="python -m autograder.sandbox.pool")
+    parser.add_argument("directory", type=Path)
+    parser.add_argument("--uid", type=int)
+    parser.add_argument("--preload", nargs="*", default=[])
+    parser.add_argument("--idle", type=float, default=IDLE_SECONDS)
+    parser.add_argument("--limits", type=json.loads, default={})
+    args = parser.parse_args(argv)
+    from autograder.sandbox import kernel
+
+    if args.uid is not None:
+        kernel.drop_privileges(args.uid)
+    preload(args.preload)
+    serve(args.directory, args.idle, args.limits)
 
 
 if __name__ == "__main__":
