@@ -142,6 +142,14 @@ def kernel_arguments(directory: Path, uid: int | None) -> list[str]:
     return ["--files", str(directory / FILES_NAME), *drop, "-f", str(directory / CONNECTION_NAME)]
 
 
+def read_tail(log: IO[bytes], limit: int = LOG_TAIL_BYTES) -> str:
+    """The end of a log the grader opened itself, read through its descriptor (never by path)."""
+    if log.closed:
+        return ""
+    size = os.fstat(log.fileno()).st_size
+    return os.pread(log.fileno(), limit, max(0, size - limit)).decode(errors="replace").strip()
+
+
 @dataclass
 class Slot:
     """A sandbox started for one kernel (ahead of need, or now): its job folder, its uid and
@@ -188,11 +196,7 @@ class Sandbox:
 
     def log_tail(self, limit: int = LOG_TAIL_BYTES) -> str:
         """The end of the kernel's stderr (why a process died), read through the grader's own descriptor."""
-        log = self.slot.log
-        if log.closed:
-            return ""
-        size = os.fstat(log.fileno()).st_size
-        return os.pread(log.fileno(), limit, max(0, size - limit)).decode(errors="replace").strip()
+        return read_tail(self.slot.log, limit)
 
 
 class Runner(LoggingConfigurable):

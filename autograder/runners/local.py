@@ -41,7 +41,8 @@ from traitlets import Bool
 
 import autograder
 from autograder.runners.base import (CONNECTION_NAME, FILES_NAME, KERNEL_HOME, SOCKET_NAME, Runner, Slot,
-                                     job_directory, kernel_arguments, kernel_environment, sandbox_uid)
+                                     job_directory, kernel_arguments, kernel_environment, read_tail,
+                                     sandbox_uid)
 from autograder.privileges import share
 from autograder.sandbox.pool import write_start_request
 from autograder.sandbox.zygote import Zygote
@@ -119,6 +120,7 @@ class LocalRunner(Runner):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._zygote: Zygote | None = None
+        self._zygote_stopped = False
         self._zygote_lock = threading.Lock()
 
     def prepare(self) -> list[str]:
@@ -156,14 +158,19 @@ class LocalRunner(Runner):
     def _running_zygote(self) -> Zygote | None:
         """This worker's zygote, started on first use; None where it cannot serve or has stopped."""
         with self._zygote_lock:
-            if (self._zygote is None and self.fork_kernels and not self._grader_only and os.geteuid() != 0
-                    and sys.platform.startswith("linux") and self._bwrap() is not None):
+            if (self._zygote is None and not self._zygote_stopped and self.fork_kernels and not self._grader_only
+                    and os.geteuid() != 0 and sys.platform.startswith("linux") and self._bwrap() is not None):
                 env = kernel_environment(Path("/"))
                 del env["AUTOGRADER_SOCKET"]
                 # The package the sandbox binds, as a sandbox's process imports it.
                 env["PYTHONPATH"] = str(_package().parent)
                 self._zygote = Zygote(self.preloaded(), env)
-            return self._zygote if self._zygote is not None and self._zygote.alive() else None
+            if self._zygote is not None and not self._zygote.alive():
+                self.log.warning("Kernels now import their libraries in each sandbox: the zygote stopped (%s)",
+                                 self._zygote.failure or f"exit status {self._zygote.process.returncode}")
+                self._zygote.close()
+                self._zygote, self._zygote_stopped = None, True
+            return self._zygote
 
     def _start_slot(self) -> _LocalSlot:
         zygote = self._running_zygote()
@@ -171,6 +178,7 @@ class LocalRunner(Runner):
             slot = self._start_forked_slot(zygote)
             if slot is not None:
                 return slot
+            self._running_zygote()  # says why it stopped
         return self._start_importing_slot()
 
     def _start_forked_slot(self, zygote: Zygote) -> _LocalSlot | None:
@@ -203,6 +211,8 @@ class LocalRunner(Runner):
         finally:
             os.close(lifeline_write)
         if kernel is None:
+            if not zygote.failure:
+                zygote.failure = f"a kernel could not enter its sandbox: {read_tail(slot.log)}"
             slot.remove()
             return None
         # The kernel is not the sandbox's child: its CPU time is counted from its own pid.

@@ -223,24 +223,30 @@ class Zygote:
             theirs.close()
         self._channel = ours
         self._lock = threading.Lock()
+        self.failure = ""  # why it stopped, once it has
 
     def fork(self, request: dict[str, Any], log_fd: int, lifeline: int, timeout: float) -> int | None:
         """The host pid of a kernel forked for ``request``, writing its stderr to ``log_fd`` and
         holding ``lifeline`` (the write end of the pipe whose end the sandbox waits for) open
-        while it lives. None, and the zygote stopped for good, if the fork failed or the zygote
-        is gone or does not answer within ``timeout`` seconds (imports included)."""
+        while it lives. None, and the zygote stopped for good, if the fork failed (why is in
+        ``log_fd``) or the zygote is gone or does not answer within ``timeout`` seconds
+        (imports included; :attr:`failure` then says why)."""
         with self._lock:
             try:
                 self._channel.settimeout(timeout)
                 socket.send_fds(self._channel, [json.dumps(request).encode()], [log_fd, lifeline])
                 answer = self._channel.recv(MAX_REQUEST_BYTES)
                 pid = json.loads(answer)["pid"]
-                if pid is None:
-                    self.close()
-                return None if pid is None else int(pid)
-            except (OSError, ValueError, KeyError):
-                self.close()
-                return None
+                if pid is not None:
+                    return int(pid)
+            except (OSError, ValueError, KeyError) as exc:
+                self.failure = f"{type(exc).__name__}: {exc}; {self._log_tail()}"
+            self.close()
+            return None
+
+    def _log_tail(self, limit: int = 2000) -> str:
+        size = os.fstat(self.log.fileno()).st_size
+        return os.pread(self.log.fileno(), limit, max(0, size - limit)).decode(errors="replace").strip()
 
     def alive(self) -> bool:
         return self.process.poll() is None
