@@ -45,7 +45,7 @@ from autograder.runners.base import (CONNECTION_NAME, FILES_NAME, KERNEL_HOME, S
                                      sandbox_uid)
 from autograder.privileges import share
 from autograder.sandbox.pool import write_start_request
-from autograder.sandbox.zygote import Zygote
+from autograder.sandbox.zygote import Zygote, ZygoteError
 
 
 # The sandbox's own writable folders (tmpfs, size-limited).
@@ -165,32 +165,38 @@ class LocalRunner(Runner):
                 # The package the sandbox binds, as a sandbox's process imports it.
                 env["PYTHONPATH"] = str(_package().parent)
                 self._zygote = Zygote(self.preloaded(), env)
-            if self._zygote is not None and not self._zygote.alive():
-                self.log.warning("Kernels now import their libraries in each sandbox: the zygote stopped (%s)",
-                                 self._zygote.failure or f"exit status {self._zygote.process.returncode}")
-                self._zygote.close()
-                self._zygote, self._zygote_stopped = None, True
-            return self._zygote
+            zygote = self._zygote
+        why = zygote.stopped() if zygote is not None else None
+        if why is not None:
+            self._stop_zygote(zygote, why)
+            return None
+        return zygote
+
+    def _stop_zygote(self, zygote: Zygote, why: str) -> None:
+        """For good: every later sandbox imports for itself."""
+        with self._zygote_lock:
+            if self._zygote is not zygote:
+                return
+            self._zygote, self._zygote_stopped = None, True
+        self.log.warning("Kernels now import their libraries in each sandbox: the zygote stopped (%s)", why)
+        zygote.close()
 
     def _start_slot(self) -> _LocalSlot:
         zygote = self._running_zygote()
-        if zygote is not None:
-            slot = self._start_forked_slot(zygote)
-            if slot is not None:
-                return slot
-            self._running_zygote()  # says why it stopped
-        return self._start_importing_slot()
+        slot = self._start_forked_slot(zygote) if zygote is not None else None
+        return slot if slot is not None else self._start_importing_slot()
 
     def _start_forked_slot(self, zygote: Zygote) -> _LocalSlot | None:
         """A fresh sandbox holding only a placeholder, entered by a fork of ``zygote``; None when
-        the zygote did not fork (it has stopped: the caller starts a sandbox that imports)."""
+        the zygote gave no kernel (it is then stopped: the caller starts a sandbox that imports)."""
         directory = job_directory(None)
         (directory / FILES_NAME).mkdir(mode=0o755)
         slot = _LocalSlot(directory, None, tempfile.TemporaryFile(prefix="autograder-kernel-log-"))
+        limits = self.limits()
         info, info_write = os.pipe()
         lifeline, lifeline_write = os.pipe()
         try:
-            command = [sys.executable, "-m", "autograder.sandbox.launch", json.dumps(self.limits()), "--",
+            command = [sys.executable, "-m", "autograder.sandbox.launch", json.dumps(limits), "--",
                        *self.sandbox_prefix(directory, info_fd=info_write), *_PLACEHOLDER]
             slot.process = subprocess.Popen(command, stdin=lifeline, stdout=subprocess.PIPE, stderr=slot.log,
                                             env=self.environment(slot), pass_fds=[info_write],
@@ -206,15 +212,15 @@ class LocalRunner(Runner):
                 mounted = slot.process.stdout.readline()
             if sandbox is None or not mounted:
                 return slot  # bubblewrap failed: its message is in the log, which the kernel's start reports
-            kernel = zygote.fork({"pid": sandbox, "directory": str(directory), "cwd": KERNEL_HOME,
-                                  "limits": self.limits()}, slot.log.fileno(), lifeline_write, _ZYGOTE_SECONDS)
-        finally:
-            os.close(lifeline_write)
-        if kernel is None:
-            if not zygote.failure:
-                zygote.failure = f"a kernel could not enter its sandbox: {read_tail(slot.log)}"
+            kernel = zygote.fork({"pid": sandbox, "directory": str(directory), "cwd": KERNEL_HOME, "limits": limits},
+                                 slot.log.fileno(), lifeline_write, _ZYGOTE_SECONDS)
+        except ZygoteError as exc:
+            tail = read_tail(slot.log)
+            self._stop_zygote(zygote, f"{exc}: {tail}" if tail else str(exc))
             slot.remove()
             return None
+        finally:
+            os.close(lifeline_write)
         # The kernel is not the sandbox's child: its CPU time is counted from its own pid.
         slot.process_id = lambda: kernel
         return slot

@@ -94,15 +94,15 @@ def join_sandbox(pid: int) -> None:
         # nested one: enter the one that owns the other namespaces first, the command's last.
         owner = fcntl.ioctl(fds["ipc"], _NS_GET_USERNS)
         try:
-            current = os.fstat(owner).st_ino
-            if current != own["user"]:
+            outer = os.fstat(owner).st_ino
+            if outer != own["user"]:
                 _check(_libc.setns(owner, _CLONE_NEWUSER), "entering the sandbox's outer user namespace")
         finally:
             os.close(owner)
         for name, flag in _NAMESPACES.items():
             if os.fstat(fds[name]).st_ino != own[name]:
                 _check(_libc.setns(fds[name], flag), f"entering the sandbox's {name} namespace")
-        if os.fstat(fds["user"]).st_ino != current:
+        if os.fstat(fds["user"]).st_ino != outer:
             _check(_libc.setns(fds["user"], _CLONE_NEWUSER), "entering the sandbox's user namespace")
     finally:
         for fd in fds.values():
@@ -115,8 +115,7 @@ def drop_privileges(last_capability: int) -> None:
     _check(_prctl(_PR_SET_NO_NEW_PRIVS, 1), "no_new_privs")
     for capability in range(last_capability + 1):
         _check(_prctl(_PR_CAPBSET_DROP, capability), "dropping the bounding set")
-    _check(int(_libc.prctl(ctypes.c_int(_PR_CAP_AMBIENT), ctypes.c_ulong(_PR_CAP_AMBIENT_CLEAR_ALL),
-                           ctypes.c_ulong(0), ctypes.c_ulong(0), ctypes.c_ulong(0))), "clearing ambient capabilities")
+    _check(_prctl(_PR_CAP_AMBIENT, _PR_CAP_AMBIENT_CLEAR_ALL), "clearing ambient capabilities")
     header = _CapHeader(_CAPABILITY_VERSION_3, 0)
     data = (_CapData * 2)()
     _check(_libc.capset(ctypes.byref(header), data), "capset")
@@ -150,8 +149,8 @@ def _child(request: dict[str, Any], log_fd: int, lifeline: int, report: int, las
     os.close(_REPORT)
     os.setsid()
     drop_privileges(last_capability)
-    os.chdir(str(request.get("cwd", "/")))
-    serve(Path(str(request["directory"])), float(request.get("idle", IDLE_SECONDS)), dict(request.get("limits", {})))
+    os.chdir(str(request["cwd"]))
+    serve(Path(str(request["directory"])), IDLE_SECONDS, dict(request["limits"]))
 
 
 def _fork(request: dict[str, Any], fds: list[int], last_capability: int) -> int | None:
@@ -204,6 +203,10 @@ def main(argv: list[str]) -> None:
         channel.sendall(json.dumps({"pid": pid}).encode())
 
 
+class ZygoteError(Exception):
+    """The zygote did not give a kernel; the message says why."""
+
+
 class Zygote:
     """The grader's side: starts the zygote process and asks it for forks, one at a time."""
 
@@ -223,33 +226,32 @@ class Zygote:
             theirs.close()
         self._channel = ours
         self._lock = threading.Lock()
-        self.failure = ""  # why it stopped, once it has
 
-    def fork(self, request: dict[str, Any], log_fd: int, lifeline: int, timeout: float) -> int | None:
+    def fork(self, request: dict[str, Any], log_fd: int, lifeline: int, timeout: float) -> int:
         """The host pid of a kernel forked for ``request``, writing its stderr to ``log_fd`` and
         holding ``lifeline`` (the write end of the pipe whose end the sandbox waits for) open
-        while it lives. None, and the zygote stopped for good, if the fork failed (why is in
-        ``log_fd``) or the zygote is gone or does not answer within ``timeout`` seconds
-        (imports included; :attr:`failure` then says why)."""
+        while it lives. Raises :class:`ZygoteError` if the kernel could not enter its sandbox
+        (``log_fd`` says why) or the zygote is gone or does not answer within ``timeout``
+        seconds (imports included)."""
         with self._lock:
             try:
                 self._channel.settimeout(timeout)
                 socket.send_fds(self._channel, [json.dumps(request).encode()], [log_fd, lifeline])
-                answer = self._channel.recv(MAX_REQUEST_BYTES)
-                pid = json.loads(answer)["pid"]
-                if pid is not None:
-                    return int(pid)
+                pid = json.loads(self._channel.recv(MAX_REQUEST_BYTES))["pid"]
             except (OSError, ValueError, KeyError) as exc:
-                self.failure = f"{type(exc).__name__}: {exc}; {self._log_tail()}"
-            self.close()
-            return None
+                raise ZygoteError(f"{type(exc).__name__}: {exc}; {self._log_tail()}") from exc
+        if pid is None:
+            raise ZygoteError("a kernel could not enter its sandbox")
+        return int(pid)
+
+    def stopped(self) -> str | None:
+        """None while the zygote runs; once it has stopped, why (its exit status and log)."""
+        code = self.process.poll()
+        return None if code is None else f"exit status {code}; {self._log_tail()}"
 
     def _log_tail(self, limit: int = 2000) -> str:
         size = os.fstat(self.log.fileno()).st_size
         return os.pread(self.log.fileno(), limit, max(0, size - limit)).decode(errors="replace").strip()
-
-    def alive(self) -> bool:
-        return self.process.poll() is None
 
     def close(self) -> None:
         """Stop the zygote (its forks live on in their sandboxes)."""
